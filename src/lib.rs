@@ -1,0 +1,1 @@
+//! signicat-dem
