@@ -1,1 +1,282 @@
-//! signicat-dem
+//! # signicat-dem
+//!
+//! Rust SDK for Signicat's **Sign API** (upload documents, group them in document
+//! collections, open signing sessions, fetch the signed result) and **DEM API** (Digital
+//! Evidence Management: tamper-evident records, queries, expiry, PDF reports).
+//!
+//! Two clients, one build, the same operations and semantics:
+//!
+//! | feature    | default | gives you | pulls in |
+//! |------------|---------|-----------|----------|
+//! | `blocking` | yes     | [`Client`] | ureq 3, rustls + ring (no tokio) |
+//! | `async`    | yes     | [`AsyncClient`] | reqwest 0.13, tokio, rustls + ring |
+//!
+//! TLS is rustls with the *ring* provider and Mozilla's roots in both flavours: no OpenSSL,
+//! no aws-lc-sys. The features are additive; a build with both gives both clients.
+//!
+//! ## Blocking
+//!
+//! ```no_run
+//! # #[cfg(feature = "blocking")]
+//! # fn main() -> Result<(), signicat_dem::Error> {
+//! use signicat_dem::models::*;
+//!
+//! let client = signicat_dem::Client::new(std::env::var("SIGNICAT_API_TOKEN").unwrap_or_default())?;
+//! let doc = client.sign().upload_document("application/pdf", b"%PDF-1.4 ...".to_vec())?;
+//! let doc_id = doc.document_id.unwrap_or_default();
+//! let collection = client
+//!     .sign()
+//!     .create_document_collection(&DocumentCollection::new(vec![DocumentReference::new(&doc_id)]))?;
+//! let session = SigningSession::new(
+//!     "Employment contract",
+//!     vec![SessionDocument::sign(collection.id.unwrap_or_default(), doc_id)],
+//!     vec![SigningSetup::new(SigningFlow::AuthenticationBased, ["nbid"])],
+//! );
+//! let created = client.sign().create_signing_session(&[session])?;
+//! println!("sign at {:?}", created[0].signature_url);
+//! # Ok(()) }
+//! # #[cfg(not(feature = "blocking"))] fn main() {}
+//! ```
+//!
+//! ## Async
+//!
+//! ```no_run
+//! # #[cfg(feature = "async")]
+//! # async fn run() -> Result<(), signicat_dem::Error> {
+//! use signicat_dem::models::{QueryCondition, QueryRecords, QueryRequestBody};
+//!
+//! let client = signicat_dem::AsyncClient::new("TOKEN")?;
+//! let page = client
+//!     .dem()
+//!     .query(&QueryRecords::new().filter(QueryRequestBody::all_of([
+//!         QueryCondition::eq("metadata.customerId", "c-42"),
+//!     ])))
+//!     .await?;
+//! println!("{} matching records", page.total_elements);
+//! # Ok(()) }
+//! # fn main() {}
+//! ```
+//!
+//! ## Errors
+//!
+//! Every operation returns [`Error`], which you query: [`Error::status`],
+//! [`Error::problem`] (the parsed `application/problem+json`), [`Error::trace_id`],
+//! [`Error::is_retryable`], [`Error::is_timeout`]. Tokens and secrets never appear in
+//! errors or `Debug` output.
+//!
+//! ## Local emulator
+//!
+//! The `signicat-dem-mock` package is a stateful emulator of both APIs for tests and
+//! offline development; point a client at it with [`Environment::local`].
+
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod auth;
+pub mod config;
+pub mod environment;
+pub mod error;
+pub mod models;
+pub mod request;
+pub mod retry;
+pub mod transport;
+
+pub use config::RequestOptions;
+pub use environment::Environment;
+pub use error::{Error, ErrorKind, InvalidParam, Problem};
+pub use request::{Body, HttpRequest, Method, encode_segment};
+pub use retry::RetryPolicy;
+
+/// The blocking flavour of the endpoint layer (`src/api/`, compiled without `async`).
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+#[path = "api"]
+pub mod blocking {
+    use maybe_async::must_be_sync as maybe_async;
+
+    macro_rules! flavour {
+        () => {
+            "blocking"
+        };
+    }
+
+    /// A doc example for one call, in this flavour.
+    macro_rules! example {
+        ($setup:expr, $call:expr) => {
+            concat!(
+                "```no_run\n",
+                "# fn main() -> Result<(), signicat_dem::Error> {\n",
+                "let client = signicat_dem::Client::new(\"TOKEN\")?;\n",
+                $setup,
+                "let result = client.",
+                $call,
+                "?;\n",
+                "# let _ = result;\n",
+                "# Ok(()) }\n",
+                "```"
+            )
+        };
+    }
+
+    macro_rules! builder_example {
+        () => {
+            concat!(
+                "```no_run\n",
+                "# fn main() -> Result<(), signicat_dem::Error> {\n",
+                "use std::time::Duration;\n",
+                "let client = signicat_dem::Client::builder()\n",
+                "    .client_credentials(\"client-id\", \"client-secret\")\n",
+                "    .scope(\"signicat-api\")\n",
+                "    .environment(signicat_dem::Environment::production())\n",
+                "    .timeout(Duration::from_secs(30))\n",
+                "    .connect_timeout(Duration::from_secs(5))\n",
+                "    .retry(signicat_dem::RetryPolicy::default())\n",
+                "    .max_retries(3)\n",
+                "    .max_json_bytes(8 << 20)\n",
+                "    .max_download_bytes(1 << 30)\n",
+                "    .allow_insecure_http(false)\n",
+                "    .user_agent_suffix(\"my-app/1.0\")\n",
+                "    .build()?;\n",
+                "# let _ = client;\n",
+                "# Ok(()) }\n",
+                "```"
+            )
+        };
+    }
+
+    macro_rules! from_env_example {
+        () => {
+            concat!(
+                "```no_run\n",
+                "let client = signicat_dem::Client::from_env()?;\n",
+                "# Ok::<(), signicat_dem::Error>(())\n",
+                "```"
+            )
+        };
+    }
+
+    mod client;
+    mod dem;
+    mod execute;
+    mod sign;
+    mod transport;
+
+    pub use self::client::{Client, ClientBuilder};
+    pub use self::dem::Dem;
+    pub use self::sign::Sign;
+    pub use self::transport::{HttpResponse, Transport};
+    pub use crate::transport::ureq::ResponseBody;
+
+    pub(crate) type DefaultTransport = crate::transport::ureq::UreqTransport;
+    pub(crate) type RefreshLock = std::sync::Mutex<()>;
+
+    pub(crate) fn sleep(d: std::time::Duration) {
+        std::thread::sleep(d);
+    }
+
+    pub(crate) fn lock(m: &RefreshLock) -> std::sync::MutexGuard<'_, ()> {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The async flavour of the endpoint layer (`src/api/`, compiled as `async fn`s).
+#[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
+#[allow(clippy::duplicate_mod)] // intentional: src/api/* is compiled once per flavour
+#[path = "api"]
+pub mod nonblocking {
+    use maybe_async::must_be_async as maybe_async;
+
+    macro_rules! flavour {
+        () => {
+            "async"
+        };
+    }
+
+    /// A doc example for one call, in this flavour.
+    macro_rules! example {
+        ($setup:expr, $call:expr) => {
+            concat!(
+                "```no_run\n",
+                "# async fn run() -> Result<(), signicat_dem::Error> {\n",
+                "let client = signicat_dem::AsyncClient::new(\"TOKEN\")?;\n",
+                $setup,
+                "let result = client.",
+                $call,
+                ".await?;\n",
+                "# let _ = result;\n",
+                "# Ok(()) }\n",
+                "# fn main() {}\n",
+                "```"
+            )
+        };
+    }
+
+    macro_rules! builder_example {
+        () => {
+            concat!(
+                "```no_run\n",
+                "# fn main() -> Result<(), signicat_dem::Error> {\n",
+                "use std::time::Duration;\n",
+                "let client = signicat_dem::AsyncClient::builder()\n",
+                "    .client_credentials(\"client-id\", \"client-secret\")\n",
+                "    .scope(\"signicat-api\")\n",
+                "    .environment(signicat_dem::Environment::production())\n",
+                "    .timeout(Duration::from_secs(30))\n",
+                "    .connect_timeout(Duration::from_secs(5))\n",
+                "    .retry(signicat_dem::RetryPolicy::default())\n",
+                "    .max_retries(3)\n",
+                "    .max_json_bytes(8 << 20)\n",
+                "    .max_download_bytes(1 << 30)\n",
+                "    .allow_insecure_http(false)\n",
+                "    .user_agent_suffix(\"my-app/1.0\")\n",
+                "    .build()?;\n",
+                "# let _ = client;\n",
+                "# Ok(()) }\n",
+                "```"
+            )
+        };
+    }
+
+    macro_rules! from_env_example {
+        () => {
+            concat!(
+                "```no_run\n",
+                "let client = signicat_dem::AsyncClient::from_env()?;\n",
+                "# Ok::<(), signicat_dem::Error>(())\n",
+                "```"
+            )
+        };
+    }
+
+    mod client;
+    mod dem;
+    mod execute;
+    mod sign;
+    mod transport;
+
+    pub use self::client::{Client, ClientBuilder};
+    pub use self::dem::Dem;
+    pub use self::sign::Sign;
+    pub use self::transport::{HttpResponse, Transport};
+    pub use crate::transport::reqwest::ResponseBody;
+
+    pub(crate) type DefaultTransport = crate::transport::reqwest::ReqwestTransport;
+    pub(crate) type RefreshLock = tokio::sync::Mutex<()>;
+
+    pub(crate) async fn sleep(d: std::time::Duration) {
+        tokio::time::sleep(d).await;
+    }
+
+    pub(crate) async fn lock(m: &RefreshLock) -> tokio::sync::MutexGuard<'_, ()> {
+        m.lock().await
+    }
+}
+
+#[cfg(feature = "blocking")]
+#[doc(inline)]
+pub use blocking::Client;
+
+#[cfg(feature = "async")]
+#[doc(inline)]
+pub use nonblocking::Client as AsyncClient;

@@ -1,0 +1,235 @@
+//! How one request flows: auth → send → classify → retry with backoff → decode.
+//! Written once; compiled as blocking and as async code.
+
+use serde::de::DeserializeOwned;
+
+use super::client::Client;
+use super::maybe_async;
+use super::transport::{HttpResponse, Transport};
+use crate::auth::{Credentials, Secret, TokenResponse};
+use crate::error::{Error, decode_json as decode};
+use crate::request::{Body, HttpRequest, Method, RequestSpec, append_query};
+use crate::retry::parse_retry_after;
+
+impl<T: Transport> Client<T> {
+    /// Sends `spec` until it succeeds or the retry policy gives up; returns the 2xx
+    /// response with its body unread.
+    #[maybe_async]
+    pub(crate) async fn execute(&self, spec: &RequestSpec) -> Result<HttpResponse, Error> {
+        let settings = &self.inner.settings;
+        let policy = match self.options.max_retries {
+            Some(n) => settings.retry.clone().max_retries(n),
+            None => settings.retry.clone(),
+        };
+        let mut url = spec.url(&settings.environment);
+        if !self.options.query.is_empty() {
+            let first = spec.query.is_empty();
+            let mut extra = String::new();
+            append_query(
+                &mut extra,
+                self.options.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            );
+            if !first {
+                extra.replace_range(0..1, "&");
+            }
+            url.push_str(&extra);
+        }
+        let mut token = self.bearer(None).await?;
+        let mut refreshed = false;
+        let mut retries = 0u32;
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            let request = self.http_request(spec, &url, &token);
+            let err = match self.inner.transport.send(request).await {
+                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) => self.api_error(resp).await,
+                Err(err) => err,
+            };
+            // A 401 with OAuth credentials: the token may have been revoked or expired
+            // early. Fetch a new one once and try again; this is not a retry.
+            if err.status() == Some(401) && self.is_oauth() && !refreshed {
+                refreshed = true;
+                token = self.bearer(Some(&token)).await?;
+                continue;
+            }
+            match policy.next_delay(retries, &err, spec.idempotent) {
+                Some(delay) => {
+                    retries += 1;
+                    super::sleep(delay).await;
+                }
+                None => {
+                    return Err(err.with_operation(spec.operation).with_attempts(attempts));
+                }
+            }
+        }
+    }
+
+    /// Sends `spec` and decodes a JSON body into `R`.
+    #[maybe_async]
+    pub(crate) async fn json<R: DeserializeOwned>(&self, spec: RequestSpec) -> Result<R, Error> {
+        let resp = self.execute(&spec).await?;
+        let body = resp
+            .body
+            .read_limited(self.inner.settings.max_json_bytes)
+            .await
+            .map_err(|e| e.with_operation(spec.operation))?;
+        decode(&body).map_err(|e| e.with_operation(spec.operation))
+    }
+
+    /// Sends `spec` and returns a text body.
+    #[maybe_async]
+    pub(crate) async fn text(&self, spec: RequestSpec) -> Result<String, Error> {
+        let resp = self.execute(&spec).await?;
+        let body = resp
+            .body
+            .read_limited(self.inner.settings.max_json_bytes)
+            .await
+            .map_err(|e| e.with_operation(spec.operation))?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Sends `spec` and returns a binary body.
+    #[maybe_async]
+    pub(crate) async fn bytes(&self, spec: RequestSpec) -> Result<Vec<u8>, Error> {
+        let resp = self.execute(&spec).await?;
+        resp.body
+            .read_limited(self.inner.settings.max_download_bytes)
+            .await
+            .map_err(|e| e.with_operation(spec.operation))
+    }
+
+    /// Sends `spec` and discards the (empty) body.
+    #[maybe_async]
+    pub(crate) async fn empty(&self, spec: RequestSpec) -> Result<(), Error> {
+        let resp = self.execute(&spec).await?;
+        // Drain a little so the connection can be reused; ignore what a 204 should not have.
+        let _ = resp.body.read_limited(64 * 1024).await;
+        Ok(())
+    }
+
+    fn http_request(&self, spec: &RequestSpec, url: &str, token: &Secret) -> HttpRequest {
+        let settings = &self.inner.settings;
+        let mut headers = Vec::with_capacity(4 + self.options.headers.len());
+        headers.push(("authorization".to_owned(), format!("Bearer {}", token.expose())));
+        headers.push(("user-agent".to_owned(), settings.user_agent.clone()));
+        headers.push(("accept".to_owned(), "application/json, application/problem+json, */*;q=0.8".to_owned()));
+        if let Some(ct) = spec.body.content_type() {
+            headers.push(("content-type".to_owned(), ct.to_owned()));
+        }
+        for (k, v) in &self.options.headers {
+            if !k.eq_ignore_ascii_case("authorization") {
+                headers.push((k.to_ascii_lowercase(), v.clone()));
+            }
+        }
+        HttpRequest {
+            method: spec.method,
+            url: url.to_owned(),
+            headers,
+            body: spec.body.clone(),
+            timeout: self.options.timeout.unwrap_or(settings.timeout),
+            connect_timeout: settings.connect_timeout,
+        }
+    }
+
+    #[maybe_async]
+    async fn api_error(&self, resp: HttpResponse) -> Error {
+        let retry_after = resp.header("retry-after").and_then(parse_retry_after);
+        let status = resp.status;
+        match resp.body.read_limited(self.inner.settings.max_json_bytes).await {
+            Ok(body) => Error::api(status, &body, retry_after),
+            Err(_) => Error::api(status, b"", retry_after),
+        }
+    }
+
+    fn is_oauth(&self) -> bool {
+        matches!(self.inner.settings.credentials, Some(Credentials::ClientCredentials { .. }))
+    }
+
+    /// The bearer token to send: the static one, or a cached / freshly fetched OAuth token.
+    /// `rejected` is a token the server just refused, which must not be reused.
+    #[maybe_async]
+    async fn bearer(&self, rejected: Option<&Secret>) -> Result<Secret, Error> {
+        let (client_id, client_secret, scope) = match &self.inner.settings.credentials {
+            Some(Credentials::Token(t)) => return Ok(t.clone()),
+            Some(Credentials::ClientCredentials { client_id, client_secret, scope }) => {
+                (client_id, client_secret, scope)
+            }
+            None => return Err(Error::config("no credentials configured")),
+        };
+        if let Some(t) = self.inner.tokens.fresh(rejected) {
+            return Ok(t);
+        }
+        // Single flight: one caller fetches, the others wait for the lock and then find
+        // the fresh token in the cache.
+        let _guard = super::lock(&self.inner.refresh).await;
+        if let Some(t) = self.inner.tokens.fresh(rejected) {
+            return Ok(t);
+        }
+        let token = self.fetch_token(client_id, client_secret, scope).await?;
+        Ok(token)
+    }
+
+    #[maybe_async]
+    async fn fetch_token(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+        scope: &str,
+    ) -> Result<Secret, Error> {
+        let settings = &self.inner.settings;
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("scope", scope)
+            .finish();
+        let mut retries = 0u32;
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            let request = HttpRequest {
+                method: Method::Post,
+                url: settings.environment.token_url().to_owned(),
+                headers: vec![
+                    ("authorization".into(), Credentials::basic_header(client_id, client_secret)),
+                    ("user-agent".into(), settings.user_agent.clone()),
+                    ("accept".into(), "application/json".into()),
+                    ("content-type".into(), "application/x-www-form-urlencoded".into()),
+                ],
+                body: Body::Bytes {
+                    content_type: "application/x-www-form-urlencoded".into(),
+                    data: form.as_bytes().into(),
+                },
+                timeout: settings.timeout,
+                connect_timeout: settings.connect_timeout,
+            };
+            let err = match self.inner.transport.send(request).await {
+                Ok(resp) if (200..300).contains(&resp.status) => {
+                    let body = resp.body.read_limited(64 * 1024).await?;
+                    // The body holds the token: never echo it into an error.
+                    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+                        Error::new(crate::error::ErrorKind::Decode {
+                            path: String::new(),
+                            message: format!("token response is not valid: {:?}", e.classify()),
+                            snippet: String::new(),
+                        })
+                        .with_operation("fetch_token")
+                    })?;
+                    let token = Secret::new(&parsed.access_token);
+                    self.inner.tokens.store(token.clone(), parsed.expires_in);
+                    return Ok(token);
+                }
+                Ok(resp) => self.api_error(resp).await,
+                Err(err) => err,
+            };
+            // A token request is harmless to repeat.
+            match settings.retry.next_delay(retries, &err, true) {
+                Some(delay) => {
+                    retries += 1;
+                    super::sleep(delay).await;
+                }
+                None => return Err(err.with_operation("fetch_token").with_attempts(attempts)),
+            }
+        }
+    }
+}
+

@@ -1,0 +1,206 @@
+//! Blocking transport over ureq 3 (rustls + ring).
+
+use std::fmt;
+use std::io::{self, Read, Write};
+
+use crate::blocking::{HttpResponse, Transport};
+use crate::config::Settings;
+use crate::error::{Error, ErrorKind};
+use crate::request::{Body, HttpRequest, Method};
+
+/// The default blocking transport: a ureq agent with a connection pool.
+#[derive(Debug, Clone)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+}
+
+impl UreqTransport {
+    pub(crate) fn new(settings: &Settings) -> Result<Self, Error> {
+        let agent = ureq::Agent::config_builder()
+            // Non-2xx answers are classified (and their bodies read) by the SDK.
+            .http_status_as_error(false)
+            // The APIs do not redirect; following one could carry the token elsewhere.
+            .max_redirects(0)
+            .timeout_connect(Some(settings.connect_timeout))
+            .build()
+            .new_agent();
+        Ok(UreqTransport { agent })
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let mut builder = ureq::http::Request::builder()
+            .method(match request.method {
+                Method::Get => ureq::http::Method::GET,
+                Method::Post => ureq::http::Method::POST,
+                Method::Patch => ureq::http::Method::PATCH,
+                Method::Delete => ureq::http::Method::DELETE,
+            })
+            .uri(&request.url);
+        for (k, v) in &request.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        let body: &[u8] = match &request.body {
+            Body::Empty => &[],
+            Body::Bytes { data, .. } => data,
+        };
+        let http_request = builder
+            .body(body)
+            .map_err(|e| Error::invalid("request", format!("cannot build the request: {e}")))?;
+        let http_request = self
+            .agent
+            .configure_request(http_request)
+            .timeout_global(Some(request.timeout))
+            .timeout_connect(Some(request.connect_timeout))
+            .build();
+        let response = self
+            .agent
+            .run(http_request)
+            .map_err(|e| map_error(e, Some(request.timeout)))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let content_length = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        let reader = response.into_body().into_reader();
+        Ok(HttpResponse {
+            status,
+            headers,
+            body: ResponseBody {
+                reader: Box::new(reader),
+                content_length,
+            },
+        })
+    }
+}
+
+fn map_error(err: ureq::Error, limit: Option<std::time::Duration>) -> Error {
+    match err {
+        ureq::Error::Timeout(_) => Error::timeout(limit),
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => Error::transport(true, err),
+        ureq::Error::Io(io) => map_io(io, limit),
+        other => Error::transport(false, other),
+    }
+}
+
+fn map_io(err: io::Error, limit: Option<std::time::Duration>) -> Error {
+    match err.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::timeout(limit),
+        io::ErrorKind::ConnectionRefused => Error::transport(true, err),
+        _ => {
+            // ureq wraps its own errors (e.g. a timeout while reading the body) in io::Error.
+            match err.downcast::<ureq::Error>() {
+                Ok(inner) => map_error(inner, limit),
+                Err(err) => Error::transport(false, err),
+            }
+        }
+    }
+}
+
+/// A response body, read incrementally: implements [`std::io::Read`].
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = signicat_dem::Client::new("TOKEN")?;
+/// let mut body = client.sign().get_document_stream("document-id")?;
+/// let mut file = std::fs::File::create("document.pdf")?;
+/// body.copy_to(&mut file)?;
+/// # Ok(()) }
+/// ```
+pub struct ResponseBody {
+    reader: Box<dyn Read + Send>,
+    content_length: Option<u64>,
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("content_length", &self.content_length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResponseBody {
+    /// A body made of bytes in memory (for custom transports and tests).
+    ///
+    /// ```
+    /// let body = signicat_dem::blocking::ResponseBody::from_bytes(b"OK".to_vec());
+    /// assert_eq!(body.read_limited(10).unwrap(), b"OK");
+    /// ```
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        let content_length = Some(bytes.len() as u64);
+        ResponseBody {
+            reader: Box::new(io::Cursor::new(bytes)),
+            content_length,
+        }
+    }
+
+    /// A body read from any reader (for custom transports).
+    ///
+    /// ```
+    /// let body = signicat_dem::blocking::ResponseBody::from_reader(std::io::empty(), None);
+    /// ```
+    pub fn from_reader(reader: impl Read + Send + 'static, content_length: Option<u64>) -> Self {
+        ResponseBody {
+            reader: Box::new(reader),
+            content_length,
+        }
+    }
+
+    /// The announced length, if the server sent `Content-Length`.
+    ///
+    /// ```
+    /// let body = signicat_dem::blocking::ResponseBody::from_bytes(vec![1, 2, 3]);
+    /// assert_eq!(body.content_length(), Some(3));
+    /// ```
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+
+    /// Reads the whole body into memory, failing with a `BodyTooLarge` error beyond `limit`
+    /// bytes (without reading more than `limit + 1`).
+    ///
+    /// ```
+    /// let body = signicat_dem::blocking::ResponseBody::from_bytes(vec![0; 100]);
+    /// assert!(body.read_limited(10).is_err());
+    /// ```
+    pub fn read_limited(self, limit: u64) -> Result<Vec<u8>, Error> {
+        if self.content_length.is_some_and(|n| n > limit) {
+            return Err(Error::new(ErrorKind::BodyTooLarge { limit }));
+        }
+        let capacity = self.content_length.unwrap_or(0).min(limit).min(1 << 20);
+        let mut buf = Vec::with_capacity(capacity as usize);
+        self.reader
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| map_io(e, None))?;
+        if buf.len() as u64 > limit {
+            return Err(Error::new(ErrorKind::BodyTooLarge { limit }));
+        }
+        Ok(buf)
+    }
+
+    /// Copies the body into `writer` in bounded memory; returns the number of bytes.
+    ///
+    /// ```
+    /// let mut body = signicat_dem::blocking::ResponseBody::from_bytes(b"abc".to_vec());
+    /// let mut out = Vec::new();
+    /// assert_eq!(body.copy_to(&mut out).unwrap(), 3);
+    /// ```
+    pub fn copy_to(&mut self, writer: &mut (impl Write + ?Sized)) -> Result<u64, Error> {
+        io::copy(&mut self.reader, writer).map_err(|e| map_io(e, None))
+    }
+}
+
+impl Read for ResponseBody {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(buf)
+    }
+}
