@@ -121,7 +121,9 @@ mod tests {
     fn basic_header_encodes_both_parts() {
         let h = Credentials::basic_header("a:b", &Secret::new("p w"));
         let b64 = h.strip_prefix("Basic ").unwrap();
-        let raw = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
         assert_eq!(raw, b"a%3Ab:p+w");
     }
 
@@ -130,7 +132,10 @@ mod tests {
         let cache = TokenCache::default();
         assert!(cache.fresh(None).is_none());
         cache.store(Secret::new("t1"), Some(600));
-        assert_eq!(cache.fresh(None).map(|s| s.expose().to_owned()), Some("t1".into()));
+        assert_eq!(
+            cache.fresh(None).map(|s| s.expose().to_owned()),
+            Some("t1".into())
+        );
         assert!(cache.fresh(Some(&Secret::new("t1"))).is_none());
         cache.store(Secret::new("t2"), Some(0));
         assert!(cache.fresh(None).is_none());

@@ -133,13 +133,17 @@ impl Default for Environment {
 fn normalise(raw: &str, what: &'static str) -> Result<String, Error> {
     let url = Url::parse(raw).map_err(|e| Error::config(format!("{what} `{raw}`: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::config(format!("{what} `{raw}`: scheme must be http or https")));
+        return Err(Error::config(format!(
+            "{what} `{raw}`: scheme must be http or https"
+        )));
     }
     if url.host().is_none() {
         return Err(Error::config(format!("{what} `{raw}`: no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!("{what} `{raw}`: must not have a query or fragment")));
+        return Err(Error::config(format!(
+            "{what} `{raw}`: must not have a query or fragment"
+        )));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::config(format!("{what}: must not embed credentials")));
@@ -168,7 +172,10 @@ mod tests {
     fn local_layout_and_trailing_slash() {
         let env = Environment::local("http://127.0.0.1:9/").unwrap();
         assert_eq!(env.sign_base(), "http://127.0.0.1:9/sign");
-        assert_eq!(env.token_url(), "http://127.0.0.1:9/auth/open/connect/token");
+        assert_eq!(
+            env.token_url(),
+            "http://127.0.0.1:9/auth/open/connect/token"
+        );
         assert_eq!(env.insecure_url(), None);
     }
 
@@ -181,7 +188,8 @@ mod tests {
 
     #[test]
     fn plain_http_to_a_remote_host_is_flagged() {
-        let env = Environment::custom("http://example.com/sign", "https://example.com/dem").unwrap();
+        let env =
+            Environment::custom("http://example.com/sign", "https://example.com/dem").unwrap();
         assert_eq!(env.insecure_url(), Some("http://example.com/sign"));
     }
 }

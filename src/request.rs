@@ -286,15 +286,24 @@ impl RequestSpec {
             url.push('/');
             url.extend(utf8_percent_encode(s, COMPONENT));
         }
-        append_query(&mut url, self.query.iter().map(|(k, v)| (*k, v.as_str())));
+        append_query(
+            &mut url,
+            self.query.iter().map(|(k, v)| (*k, v.as_str())),
+            false,
+        );
         url
     }
 }
 
-/// Appends `?k=v&k=v` (form style, exploded, every value percent-encoded: `+` becomes `%2B`).
-pub(crate) fn append_query<'a>(url: &mut String, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+/// Appends `?k=v&k=v` (form style, exploded, every value percent-encoded: `+` becomes `%2B`);
+/// continues with `&` when the URL already has a query.
+pub(crate) fn append_query<'a>(
+    url: &mut String,
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    has_query: bool,
+) {
     for (i, (k, v)) in pairs.enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
+        url.push(if i == 0 && !has_query { '?' } else { '&' });
         url.extend(utf8_percent_encode(k, COMPONENT));
         url.push('=');
         url.extend(utf8_percent_encode(v, COMPONENT));
@@ -319,7 +328,10 @@ pub(crate) fn check_content_type(ct: &str) -> Result<(), Error> {
     if !valid_chars || kind.trim().is_empty() || subtype.is_empty() || kind.contains(' ') {
         return Err(Error::invalid(
             "content_type",
-            format!("`{}` is not a media type like application/pdf", ct.escape_debug()),
+            format!(
+                "`{}` is not a media type like application/pdf",
+                ct.escape_debug()
+            ),
         ));
     }
     Ok(())
@@ -381,7 +393,13 @@ mod tests {
     fn content_types_are_checked() {
         assert!(check_content_type("application/pdf").is_ok());
         assert!(check_content_type("text/plain; charset=utf-8").is_ok());
-        for bad in ["", "pdf", "application/", "text/plain\r\nX-Evil: 1", "a b/c"] {
+        for bad in [
+            "",
+            "pdf",
+            "application/",
+            "text/plain\r\nX-Evil: 1",
+            "a b/c",
+        ] {
             assert!(check_content_type(bad).is_err(), "{bad:?}");
         }
     }

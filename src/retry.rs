@@ -130,7 +130,10 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -140,7 +143,10 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
         let d = parse_retry_after(&later).unwrap();
         assert!(d > Duration::from_secs(25) && d <= Duration::from_secs(30));
@@ -165,7 +171,10 @@ mod tests {
         let refused = Error::transport(true, "refused");
         assert!(p.next_delay(0, &refused, false).is_some());
         let limited = Error::api(429, b"", Some(Duration::from_secs(600)));
-        assert_eq!(p.next_delay(0, &limited, true), Some(Duration::from_secs(60)));
+        assert_eq!(
+            p.next_delay(0, &limited, true),
+            Some(Duration::from_secs(60))
+        );
         assert!(p.next_delay(0, &Error::api(400, b"", None), true).is_none());
     }
 }

@@ -16,7 +16,9 @@ const CONTROL_BODY_LIMIT: usize = 1024 * 1024;
 
 fn control_error(e: ControlError) -> Response<Body> {
     match e {
-        ControlError::UnknownSession { id } => Problem::not_found("signing session", &id).into_response(),
+        ControlError::UnknownSession { id } => {
+            Problem::not_found("signing session", &id).into_response()
+        }
         other => Problem::conflict(other.to_string()).into_response(),
     }
 }
@@ -37,7 +39,10 @@ pub(crate) async fn dispatch(State(app): State<App>, req: Request) -> Response<B
             if m == Method::POST {
                 let fault: Fault = match serde_json::from_slice(&body) {
                     Ok(f) => f,
-                    Err(e) => return Problem::invalid("body", format!("not a fault: {e}")).into_response(),
+                    Err(e) => {
+                        return Problem::invalid("body", format!("not a fault: {e}"))
+                            .into_response();
+                    }
                 };
                 lock(&app.faults).push(fault.clone());
                 return json_response(StatusCode::CREATED, &json!(fault));
@@ -112,7 +117,10 @@ fn html_escape(s: &str) -> String {
 fn signing_page(app: &App, query: Option<&str>) -> Response<Body> {
     let id = query
         .map(|q| form_urlencoded::parse(q.as_bytes()))
-        .and_then(|mut p| p.find(|(k, _)| k == "sessionId").map(|(_, v)| v.into_owned()))
+        .and_then(|mut p| {
+            p.find(|(k, _)| k == "sessionId")
+                .map(|(_, v)| v.into_owned())
+        })
         .unwrap_or_default();
     let Some(session) = crate::sign::session_json(app, &id) else {
         return Problem::not_found("signing session", &id).into_response();

@@ -12,8 +12,8 @@ use crate::problem::Problem;
 use crate::routes::Route;
 use crate::state::{App, Record, Store, lock};
 use crate::wire::{
-    Errors, Req, bytes_response, fmt_time, int_param, json_body, json_response, no_content, now, query_pairs,
-    required_json_body, text_response,
+    Errors, Req, bytes_response, fmt_time, int_param, json_body, json_response, no_content, now,
+    query_pairs, required_json_body, text_response,
 };
 
 /// Record types accepted by `POST /dem/records`.
@@ -42,13 +42,20 @@ pub(crate) fn handle(app: &App, route: Route, req: &Req) -> Result<Response<Body
         (Route::Ping, _) => Ok(text_response(StatusCode::OK, "OK")),
         (Route::Info, _) => Ok(json_response(StatusCode::OK, &stats(app))),
         (Route::CustomFields, _) => Ok(json_response(StatusCode::OK, &custom_fields(app, None))),
-        (Route::CustomFieldsOfType(t), _) => Ok(json_response(StatusCode::OK, &custom_fields(app, Some(&t)))),
+        (Route::CustomFieldsOfType(t), _) => {
+            Ok(json_response(StatusCode::OK, &custom_fields(app, Some(&t))))
+        }
         (Route::Records, &Method::POST) => create_record(app, req),
         (Route::Records, _) => set_expiry_dates(app, req),
         (Route::Record(id), &Method::GET) => {
             let store = lock(&app.store);
-            let r = store.record(&id).ok_or_else(|| Problem::not_found("record", &id))?;
-            Ok(json_response(StatusCode::OK, &r.to_json(&app.config.base_url, true)))
+            let r = store
+                .record(&id)
+                .ok_or_else(|| Problem::not_found("record", &id))?;
+            Ok(json_response(
+                StatusCode::OK,
+                &r.to_json(&app.config.base_url, true),
+            ))
         }
         (Route::Record(id), _) => set_expiry_date(app, &id, req),
         (Route::RecordsQuery, _) => query_records(app, req),
@@ -93,29 +100,39 @@ pub(crate) fn check_record(v: &Value, store: Option<&Store>) -> Result<NewRecord
     let metadata = errs.sub_object(obj, "", "metadata", true).cloned();
     let core_data = errs.sub_object(obj, "", "coreData", true).cloned();
     let ttl = check_ttl(&mut errs, obj);
-    let relations = errs.string_array(obj, "", "relations", None).unwrap_or_default();
+    let relations = errs
+        .string_array(obj, "", "relations", None)
+        .unwrap_or_default();
     if let Some(store) = store {
         for (i, r) in relations.iter().enumerate() {
             if store.record(r).is_none() {
-                errs.push(format!("relations[{i}]"), format!("record `{r}` does not exist"));
+                errs.push(
+                    format!("relations[{i}]"),
+                    format!("record `{r}` does not exist"),
+                );
             }
         }
     }
     match (record_type, metadata, core_data, ttl) {
-        (Some(record_type), Some(metadata), Some(core_data), Some(ttl)) if errs.is_empty() => Ok(NewRecord {
-            record_type,
-            audit_level: audit_level.unwrap_or_else(|| "QUALIFIED".to_string()),
-            metadata: Value::Object(metadata),
-            core_data: Value::Object(core_data),
-            ttl,
-            relations,
-        }),
+        (Some(record_type), Some(metadata), Some(core_data), Some(ttl)) if errs.is_empty() => {
+            Ok(NewRecord {
+                record_type,
+                audit_level: audit_level.unwrap_or_else(|| "QUALIFIED".to_string()),
+                metadata: Value::Object(metadata),
+                core_data: Value::Object(core_data),
+                ttl,
+                relations,
+            })
+        }
         _ => Err(errs.into_problem()),
     }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Hash of the canonical (key-sorted, compact) JSON of `coreData`.
@@ -128,12 +145,16 @@ fn create_record(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
     let mut store = lock(&app.store);
     let new = check_record(&v, Some(&store))?;
     let created = now();
-    let expiry = expiry_from(created, new.ttl).ok_or_else(|| Problem::invalid("ttl", "is too large"))?;
+    let expiry =
+        expiry_from(created, new.ttl).ok_or_else(|| Problem::invalid("ttl", "is too large"))?;
     let relations = new
         .relations
         .iter()
         .map(|r| {
-            let t = store.record(r).map(|x| x.record_type.clone()).unwrap_or_default();
+            let t = store
+                .record(r)
+                .map(|x| x.record_type.clone())
+                .unwrap_or_default();
             (r.clone(), t)
         })
         .collect();
@@ -181,7 +202,9 @@ fn set_expiry_date(app: &App, id: &str, req: &Req) -> Result<Response<Body>, Pro
     let ttl = check_set_expiry(req)?;
     let expiry = expiry_from(now(), ttl).ok_or_else(|| Problem::invalid("ttl", "is too large"))?;
     let mut store = lock(&app.store);
-    let r = store.record_mut(id).ok_or_else(|| Problem::not_found("record", id))?;
+    let r = store
+        .record_mut(id)
+        .ok_or_else(|| Problem::not_found("record", id))?;
     r.expiry = expiry;
     Ok(no_content())
 }
@@ -193,7 +216,10 @@ pub(crate) fn check_batch_ttl(req: &Req) -> Result<(Value, i64), Problem> {
     let Some(obj) = errs.object(&v, "") else {
         return Err(errs.into_problem());
     };
-    let query = errs.sub_object(obj, "", "query", true).cloned().map(Value::Object);
+    let query = errs
+        .sub_object(obj, "", "query", true)
+        .cloned()
+        .map(Value::Object);
     let ttl = check_ttl(&mut errs, obj);
     if let Some(q) = &query
         && let Err(list) = crate::query::validate(q)
@@ -235,7 +261,14 @@ pub(crate) fn check_query_request(req: &Req) -> Result<(i64, i64, Value), Proble
     let pairs = query_pairs(req);
     let mut errs = Vec::new();
     let page = int_param(&pairs, "page", 0, i64::from(u32::MAX), 0, &mut errs);
-    let size = int_param(&pairs, "size", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, &mut errs);
+    let size = int_param(
+        &pairs,
+        "size",
+        1,
+        MAX_PAGE_SIZE,
+        DEFAULT_PAGE_SIZE,
+        &mut errs,
+    );
     if !errs.is_empty() {
         return Err(Problem::validation(errs));
     }
@@ -246,7 +279,10 @@ pub(crate) fn check_query_request(req: &Req) -> Result<(i64, i64, Value), Proble
         other => {
             return Err(Problem::invalid(
                 "body",
-                format!("must be a query object, got {}", crate::wire::type_name(&other)),
+                format!(
+                    "must be a query object, got {}",
+                    crate::wire::type_name(&other)
+                ),
             ));
         }
     };
@@ -292,7 +328,9 @@ fn stats(app: &App) -> Value {
     let mut size: u64 = 0;
     for r in &store.records {
         *by_type.entry(r.record_type.as_str()).or_default() += 1;
-        size += serde_json::to_vec(&r.to_json("", true)).map(|v| v.len() as u64).unwrap_or(0);
+        size += serde_json::to_vec(&r.to_json("", true))
+            .map(|v| v.len() as u64)
+            .unwrap_or(0);
     }
     let total = store.records.len() as u64;
     let avg = if total == 0 { 0 } else { size / total };
@@ -352,7 +390,9 @@ fn report_lines(r: &Record) -> Vec<(String, String)> {
 fn report(app: &App, id: &str) -> Result<Response<Body>, Problem> {
     let lines = {
         let store = lock(&app.store);
-        let r = store.record(id).ok_or_else(|| Problem::not_found("record", id))?;
+        let r = store
+            .record(id)
+            .ok_or_else(|| Problem::not_found("record", id))?;
         report_lines(r)
     };
     let pdf = crate::pdf::record_report(&format!("DEM record {id}"), &lines);

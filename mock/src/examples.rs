@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use crate::problem::Problem;
 use crate::routes::Route;
 use crate::state::App;
-use crate::wire::{Req, bytes_response, json_response, no_content, required_json_body, text_response};
+use crate::wire::{
+    Req, bytes_response, json_response, no_content, required_json_body, text_response,
+};
 use crate::{dem, sign};
 
 const DOCUMENT_ID: &str = "d1234567-89ab-cdef-0123-456789abcdef";
@@ -134,7 +136,11 @@ pub fn query_page() -> Value {
 
 fn pdf(title: &str) -> Response<Body> {
     let lines = vec![("id".to_string(), RECORD_ID.to_string())];
-    bytes_response(StatusCode::OK, "application/pdf", crate::pdf::record_report(title, &lines))
+    bytes_response(
+        StatusCode::OK,
+        "application/pdf",
+        crate::pdf::record_report(title, &lines),
+    )
 }
 
 pub(crate) fn handle(_app: &App, route: Route, req: &Req) -> Result<Response<Body>, Problem> {
@@ -144,7 +150,7 @@ pub(crate) fn handle(_app: &App, route: Route, req: &Req) -> Result<Response<Bod
             sign::check_upload(req)?;
             ok(post_document_response())
         }
-        (Route::Document(_), &Method::GET) => pdf("Example document"),
+        (Route::Document(_), &Method::GET) => Ok(pdf("Example document")),
         (Route::DocumentMetadata(_), &Method::GET) => ok(document()),
         (Route::DocumentMetadata(_), _) => {
             sign::check_metadata_patch(req)?;
@@ -167,7 +173,9 @@ pub(crate) fn handle(_app: &App, route: Route, req: &Req) -> Result<Response<Bod
         (Route::Document(_) | Route::Collection(_) | Route::Session(_), _) => Ok(no_content()),
         (Route::Ping, _) => Ok(text_response(StatusCode::OK, "OK")),
         (Route::Info, _) => ok(stats()),
-        (Route::CustomFields | Route::CustomFieldsOfType(_), _) => ok(json!(["firstName", "lastName"])),
+        (Route::CustomFields | Route::CustomFieldsOfType(_), _) => {
+            ok(json!(["firstName", "lastName"]))
+        }
         (Route::Records, &Method::POST) => {
             dem::check_record(&required_json_body(req)?, None)?;
             Ok(json_response(StatusCode::CREATED, &record(true)))
@@ -185,7 +193,7 @@ pub(crate) fn handle(_app: &App, route: Route, req: &Req) -> Result<Response<Bod
             dem::check_query_request(req)?;
             ok(query_page())
         }
-        (Route::Report(_), _) => pdf("DEM record report (example)"),
+        (Route::Report(_), _) => Ok(pdf("DEM record report (example)")),
         (Route::Token, m) => Err(Problem::no_route(m.as_str(), "/auth/open/connect/token")),
     }
 }

@@ -131,7 +131,11 @@ impl Fault {
 }
 
 /// Takes the first armed fault matching the request, consuming one of its `times`.
-pub(crate) fn take_matching(faults: &mut Vec<Fault>, method: &str, raw_path: &str) -> Option<FaultAction> {
+pub(crate) fn take_matching(
+    faults: &mut Vec<Fault>,
+    method: &str,
+    raw_path: &str,
+) -> Option<FaultAction> {
     let idx = faults.iter().position(|f| f.matches(method, raw_path))?;
     let fault = &mut faults[idx];
     fault.times -= 1;

@@ -51,7 +51,9 @@ async fn read_body(mut body: Body, limit: usize) -> Received {
                 break;
             }
         };
-        let Ok(data) = frame.into_data() else { continue };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         hasher.update(&data);
         len += data.len() as u64;
         if head.len() < JOURNAL_BODY_LIMIT {
@@ -70,10 +72,18 @@ async fn read_body(mut body: Body, limit: usize) -> Received {
             break;
         }
     }
-    let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Received {
         body: ReadBody {
-            bytes: if too_large { Bytes::new() } else { buf.freeze() },
+            bytes: if too_large {
+                Bytes::new()
+            } else {
+                buf.freeze()
+            },
             too_large: too_large.then_some(limit),
         },
         len,
@@ -84,7 +94,11 @@ async fn read_body(mut body: Body, limit: usize) -> Received {
 }
 
 /// The middleware (installed with `axum::middleware::from_fn_with_state`).
-pub(crate) async fn journal_and_faults(State(app): State<App>, req: Request, next: Next) -> Response<Body> {
+pub(crate) async fn journal_and_faults(
+    State(app): State<App>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
     let (mut parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
     let raw_path = parts.uri.path().to_string();
@@ -161,7 +175,8 @@ fn fault_answer(status: u16, retry_after: Option<u64>, non_json: bool) -> Respon
     };
     *resp.status_mut() = status;
     if let Some(secs) = retry_after {
-        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     resp
 }

@@ -19,7 +19,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(status: StatusCode, code: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+    fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Problem {
             status,
             code,
@@ -33,11 +38,18 @@ impl Problem {
     /// 400 with one or more invalid parameters.
     pub fn validation(params: Vec<(String, String)>) -> Self {
         let detail = match params.first() {
-            Some((name, reason)) if params.len() == 1 => format!("invalid parameter `{name}`: {reason}"),
+            Some((name, reason)) if params.len() == 1 => {
+                format!("invalid parameter `{name}`: {reason}")
+            }
             Some(_) => format!("{} invalid parameters", params.len()),
             None => "the request is invalid".to_string(),
         };
-        let mut p = Problem::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "Bad Request", detail);
+        let mut p = Problem::new(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Bad Request",
+            detail,
+        );
         p.invalid_params = params;
         p
     }
@@ -61,7 +73,12 @@ impl Problem {
 
     /// 401 with `WWW-Authenticate: Bearer`.
     pub fn unauthorized(detail: impl Into<String>, error: &str) -> Self {
-        let mut p = Problem::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Unauthorized", detail);
+        let mut p = Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "Unauthorized",
+            detail,
+        );
         p.headers.push((
             header::WWW_AUTHENTICATE,
             format!("Bearer realm=\"signicat-dem-mock\", error=\"{error}\""),
@@ -95,7 +112,10 @@ impl Problem {
             StatusCode::METHOD_NOT_ALLOWED,
             "METHOD_NOT_ALLOWED",
             "Method Not Allowed",
-            format!("method {method} is not allowed here; allowed: {}", allow.join(", ")),
+            format!(
+                "method {method} is not allowed here; allowed: {}",
+                allow.join(", ")
+            ),
         );
         p.headers.push((header::ALLOW, allow.join(", ")));
         p
@@ -128,7 +148,12 @@ impl Problem {
 
     /// 400 for a request that cannot be read at all.
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Problem::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Bad Request", detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Bad Request",
+            detail,
+        )
     }
 
     /// An answer for any status, used by injected faults.
@@ -149,17 +174,6 @@ impl Problem {
             _ => ("INJECTED_FAULT", "Injected Fault"),
         };
         Problem::new(status, code, title, "fault injected by signicat-dem-mock")
-    }
-
-    /// Adds a response header.
-    pub fn with_header(mut self, name: header::HeaderName, value: String) -> Self {
-        self.headers.push((name, value));
-        self
-    }
-
-    /// The HTTP status of this problem.
-    pub fn status(&self) -> StatusCode {
-        self.status
     }
 
     /// The JSON document.

@@ -88,10 +88,14 @@ fn resolve(method: &Method, segs: &[String]) -> Option<(Route, &'static [&'stati
 /// The fallback handler of the API router.
 pub(crate) async fn dispatch(State(app): State<App>, req: Request) -> Response<Body> {
     let (parts, _) = req.into_parts();
-    let body = parts.extensions.get::<ReadBody>().cloned().unwrap_or(ReadBody {
-        bytes: Default::default(),
-        too_large: None,
-    });
+    let body = parts
+        .extensions
+        .get::<ReadBody>()
+        .cloned()
+        .unwrap_or(ReadBody {
+            bytes: Default::default(),
+            too_large: None,
+        });
     let raw_path = parts.uri.path().to_string();
     let segs = decode_segments(&raw_path);
     let Some((route, allowed)) = resolve(&parts.method, &segs) else {
@@ -102,7 +106,6 @@ pub(crate) async fn dispatch(State(app): State<App>, req: Request) -> Response<B
     }
     let mut req = Req {
         method: parts.method,
-        raw_path,
         query: parts.uri.query().map(str::to_string),
         headers: parts.headers,
         body: body.bytes,
@@ -157,7 +160,13 @@ fn authenticate(app: &App, req: &Req) -> Result<String, Problem> {
     let tokens = lock(&app.tokens);
     match tokens.issued.get(token) {
         Some((expires, client)) if Instant::now() < *expires => Ok(client.clone()),
-        Some(_) => Err(Problem::unauthorized("the access token has expired", "invalid_token")),
-        None => Err(Problem::unauthorized("the access token is not valid", "invalid_token")),
+        Some(_) => Err(Problem::unauthorized(
+            "the access token has expired",
+            "invalid_token",
+        )),
+        None => Err(Problem::unauthorized(
+            "the access token is not valid",
+            "invalid_token",
+        )),
     }
 }

@@ -14,12 +14,17 @@ use crate::problem::Problem;
 use crate::routes::Route;
 use crate::state::{App, Collection, Session, SessionState, Shared, Store, StoredDocument, lock};
 use crate::wire::{
-    Errors, Req, bytes_response, int_param, join, json_body, json_response, media_type, no_content, now,
-    parse_time, query_pairs, required_json_body,
+    Errors, Req, bytes_response, int_param, join, json_body, json_response, media_type, no_content,
+    now, parse_time, query_pairs, required_json_body,
 };
 
 /// Media types accepted by `POST /sign/documents`.
-pub const ACCEPTED_DOCUMENT_TYPES: &[&str] = &["application/pdf", "text/plain", "application/xml", "text/xml"];
+pub const ACCEPTED_DOCUMENT_TYPES: &[&str] = &[
+    "application/pdf",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+];
 const PACKAGE_TYPES: &[&str] = &["PADES_CONTAINER"];
 const ACTIONS: &[&str] = &["SIGN", "VIEW"];
 const SIGNING_FLOWS: &[&str] = &["AUTHENTICATION_BASED", "PKISIGNING"];
@@ -43,7 +48,10 @@ pub(crate) fn handle(app: &App, route: Route, req: &Req) -> Result<Response<Body
         }
         (Route::DocumentMetadata(id), &Method::GET) => {
             let store = lock(&app.store);
-            let doc = store.documents.get(&id).ok_or_else(|| Problem::not_found("document", &id))?;
+            let doc = store
+                .documents
+                .get(&id)
+                .ok_or_else(|| Problem::not_found("document", &id))?;
             Ok(json_response(StatusCode::OK, &doc.to_json()))
         }
         (Route::DocumentMetadata(id), _) => update_metadata(app, &id, req),
@@ -71,7 +79,10 @@ pub(crate) fn handle(app: &App, route: Route, req: &Req) -> Result<Response<Body
                 .sessions
                 .get(&id)
                 .ok_or_else(|| Problem::not_found("signing session", &id))?;
-            Ok(json_response(StatusCode::OK, &s.to_json(&app.config.base_url)))
+            Ok(json_response(
+                StatusCode::OK,
+                &s.to_json(&app.config.base_url),
+            ))
         }
         (Route::Session(id), _) => {
             lock(&app.store)
@@ -85,7 +96,10 @@ pub(crate) fn handle(app: &App, route: Route, req: &Req) -> Result<Response<Body
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -104,8 +118,12 @@ fn extract_file_part(body: &Bytes) -> Option<Bytes> {
     let line_end = find(&body[..body.len().min(256)], b"\r\n")?;
     let boundary = &body[..line_end];
     let headers_start = line_end + 2;
-    let headers_len = find(&body[headers_start..body.len().min(headers_start + 4096)], b"\r\n\r\n")?;
-    let headers = String::from_utf8_lossy(&body[headers_start..headers_start + headers_len]).to_ascii_lowercase();
+    let headers_len = find(
+        &body[headers_start..body.len().min(headers_start + 4096)],
+        b"\r\n\r\n",
+    )?;
+    let headers = String::from_utf8_lossy(&body[headers_start..headers_start + headers_len])
+        .to_ascii_lowercase();
     if !(headers.contains("content-disposition: form-data") && headers.contains("name=\"file\"")) {
         return None;
     }
@@ -171,8 +189,15 @@ fn upload_document(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
 
 fn get_document(app: &App, id: &str) -> Result<Response<Body>, Problem> {
     let store = lock(&app.store);
-    let doc = store.documents.get(id).ok_or_else(|| Problem::not_found("document", id))?;
-    Ok(bytes_response(StatusCode::OK, &doc.content_type, doc.bytes.clone()))
+    let doc = store
+        .documents
+        .get(id)
+        .ok_or_else(|| Problem::not_found("document", id))?;
+    Ok(bytes_response(
+        StatusCode::OK,
+        &doc.content_type,
+        doc.bytes.clone(),
+    ))
 }
 
 /// Changes to document metadata: `Some(None)` clears a field.
@@ -203,13 +228,20 @@ pub(crate) fn check_metadata_patch(req: &Req) -> Result<MetadataPatch, Problem> 
             _ => patch.filename = value,
         }
     }
-    if errs.is_empty() { Ok(patch) } else { Err(errs.into_problem()) }
+    if errs.is_empty() {
+        Ok(patch)
+    } else {
+        Err(errs.into_problem())
+    }
 }
 
 fn update_metadata(app: &App, id: &str, req: &Req) -> Result<Response<Body>, Problem> {
     let patch = check_metadata_patch(req)?;
     let mut store = lock(&app.store);
-    let doc = store.documents.get_mut(id).ok_or_else(|| Problem::not_found("document", id))?;
+    let doc = store
+        .documents
+        .get_mut(id)
+        .ok_or_else(|| Problem::not_found("document", id))?;
     if let Some(t) = patch.title {
         doc.title = t;
     }
@@ -240,13 +272,18 @@ pub(crate) fn check_collection(v: &Value, store: Option<&Store>) -> Result<NewCo
     if let Some(items) = errs.array(obj, "", "documents", true, true) {
         for (i, item) in items.iter().enumerate() {
             let prefix = format!("documents[{i}]");
-            let Some(d) = errs.object(item, &prefix) else { continue };
+            let Some(d) = errs.object(item, &prefix) else {
+                continue;
+            };
             let id = errs.string(d, &prefix, "documentId", true, false);
             let desc = errs.string(d, &prefix, "description", false, true);
             if let (Some(id), Some(store)) = (&id, store)
                 && !store.documents.contains_key(id)
             {
-                errs.push(join(&prefix, "documentId"), format!("document `{id}` does not exist"));
+                errs.push(
+                    join(&prefix, "documentId"),
+                    format!("document `{id}` does not exist"),
+                );
             }
             let mut m = Map::new();
             if let Some(id) = id {
@@ -285,7 +322,9 @@ fn create_collection(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
     let new = check_collection(&v, Some(&store))?;
     let id = match new.id {
         Some(id) if store.collections.contains_key(&id) => {
-            return Err(Problem::conflict(format!("document collection `{id}` already exists")));
+            return Err(Problem::conflict(format!(
+                "document collection `{id}` already exists"
+            )));
         }
         Some(id) => id,
         None => uuid::Uuid::new_v4().to_string(),
@@ -336,7 +375,9 @@ fn check_session(
         let mut out = Vec::new();
         for (i, d) in docs.iter().enumerate() {
             let p = format!("{}[{i}]", join(prefix, "documents"));
-            let Some(d) = errs.object(d, &p) else { continue };
+            let Some(d) = errs.object(d, &p) else {
+                continue;
+            };
             let action = errs.enum_string(d, &p, "action", true, ACTIONS);
             let coll = errs.string(d, &p, "documentCollectionId", true, false);
             let doc = errs.string(d, &p, "documentId", true, false);
@@ -344,7 +385,10 @@ fn check_session(
                 if let Some(doc) = &doc
                     && !store.documents.contains_key(doc)
                 {
-                    errs.push(join(&p, "documentId"), format!("document `{doc}` does not exist"));
+                    errs.push(
+                        join(&p, "documentId"),
+                        format!("document `{doc}` does not exist"),
+                    );
                 }
                 if let Some(coll) = &coll
                     && !store.collections.contains_key(coll)
@@ -364,13 +408,17 @@ fn check_session(
         let mut out = Vec::new();
         for (i, s) in setups.iter().enumerate() {
             let p = format!("{}[{i}]", join(prefix, "signingSetup"));
-            let Some(s) = errs.object(s, &p) else { continue };
+            let Some(s) = errs.object(s, &p) else {
+                continue;
+            };
             let mut m = Map::new();
             if let Some(idps) = errs.array(s, &p, "identityProviders", true, true) {
                 let mut list = Vec::new();
                 for (j, idp) in idps.iter().enumerate() {
                     let ip = format!("{}[{j}]", join(&p, "identityProviders"));
-                    let Some(idp) = errs.object(idp, &ip) else { continue };
+                    let Some(idp) = errs.object(idp, &ip) else {
+                        continue;
+                    };
                     if let Some(name) = errs.string(idp, &ip, "idpName", true, false) {
                         list.push(json!({"idpName": name}));
                     }
@@ -380,9 +428,15 @@ fn check_session(
             keep(
                 &mut m,
                 "signingFlow",
-                errs.enum_string(s, &p, "signingFlow", true, SIGNING_FLOWS).map(Value::String),
+                errs.enum_string(s, &p, "signingFlow", true, SIGNING_FLOWS)
+                    .map(Value::String),
             );
-            keep(&mut m, "vendor", errs.enum_string(s, &p, "vendor", false, VENDORS).map(Value::String));
+            keep(
+                &mut m,
+                "vendor",
+                errs.enum_string(s, &p, "vendor", false, VENDORS)
+                    .map(Value::String),
+            );
             if let Some(params) = errs.sub_object(s, &p, "additionalParameters", false) {
                 let ap = join(&p, "additionalParameters");
                 for (k, v) in params {
@@ -401,7 +455,10 @@ fn check_session(
     if let Some(d) = errs.string(obj, prefix, "dueDate", false, true) {
         let name = join(prefix, "dueDate");
         match parse_time(&d) {
-            None => errs.push(name, "must be an RFC 3339 date-time, e.g. 2025-04-01T17:32:28Z"),
+            None => errs.push(
+                name,
+                "must be an RFC 3339 date-time, e.g. 2025-04-01T17:32:28Z",
+            ),
             Some(t) => {
                 if store.is_some() {
                     let n = now();
@@ -420,18 +477,26 @@ fn check_session(
     keep(
         &mut f,
         "externalReference",
-        errs.string(obj, prefix, "externalReference", false, true).map(Value::String),
+        errs.string(obj, prefix, "externalReference", false, true)
+            .map(Value::String),
     );
     keep(
         &mut f,
         "senderDisplayName",
-        errs.string(obj, prefix, "senderDisplayName", false, true).map(Value::String),
+        errs.string(obj, prefix, "senderDisplayName", false, true)
+            .map(Value::String),
     );
-    keep(&mut f, "signText", errs.string(obj, prefix, "signText", false, true).map(Value::String));
+    keep(
+        &mut f,
+        "signText",
+        errs.string(obj, prefix, "signText", false, true)
+            .map(Value::String),
+    );
     keep(
         &mut f,
         "packageTo",
-        errs.string_array(obj, prefix, "packageTo", Some(PACKAGE_TYPES)).map(|v| json!(v)),
+        errs.string_array(obj, prefix, "packageTo", Some(PACKAGE_TYPES))
+            .map(|v| json!(v)),
     );
 
     if let Some(pa) = errs.sub_object(obj, prefix, "preAuthentication", false) {
@@ -444,7 +509,11 @@ fn check_session(
         let p = join(prefix, "redirectSettings");
         let mut m = Map::new();
         for key in ["cancel", "error", "success"] {
-            keep(&mut m, key, errs.string(rs, &p, key, true, false).map(Value::String));
+            keep(
+                &mut m,
+                key,
+                errs.string(rs, &p, key, true, false).map(Value::String),
+            );
         }
         f.insert("redirectSettings".into(), Value::Object(m));
     }
@@ -452,19 +521,29 @@ fn check_session(
         let p = join(prefix, "signer");
         let mut m = Map::new();
         for key in ["email", "mobile", "nationalIdentificationNumber"] {
-            keep(&mut m, key, errs.string(signer, &p, key, false, true).map(Value::String));
+            keep(
+                &mut m,
+                key,
+                errs.string(signer, &p, key, false, true).map(Value::String),
+            );
         }
         keep(
             &mut m,
             "validations",
-            errs.string_array(signer, &p, "validations", Some(VALIDATIONS)).map(|v| json!(v)),
+            errs.string_array(signer, &p, "validations", Some(VALIDATIONS))
+                .map(|v| json!(v)),
         );
         f.insert("signer".into(), Value::Object(m));
     }
     if let Some(ui) = errs.sub_object(obj, prefix, "ui", false) {
         let p = join(prefix, "ui");
         let mut m = Map::new();
-        keep(&mut m, "language", errs.enum_string(ui, &p, "language", false, LANGUAGES).map(Value::String));
+        keep(
+            &mut m,
+            "language",
+            errs.enum_string(ui, &p, "language", false, LANGUAGES)
+                .map(Value::String),
+        );
         f.insert("ui".into(), Value::Object(m));
     }
 
@@ -487,15 +566,24 @@ fn check_session(
 }
 
 /// Validates a `create_signing_session` body (a non-empty array); all-or-nothing.
-pub(crate) fn check_session_batch(v: &Value, store: Option<&Store>) -> Result<Vec<NewSession>, Problem> {
+pub(crate) fn check_session_batch(
+    v: &Value,
+    store: Option<&Store>,
+) -> Result<Vec<NewSession>, Problem> {
     let Value::Array(items) = v else {
         return Err(Problem::invalid(
             "body",
-            format!("must be a JSON array of signing sessions, got {}", crate::wire::type_name(v)),
+            format!(
+                "must be a JSON array of signing sessions, got {}",
+                crate::wire::type_name(v)
+            ),
         ));
     };
     if items.is_empty() {
-        return Err(Problem::invalid("body", "must contain at least one signing session"));
+        return Err(Problem::invalid(
+            "body",
+            "must contain at least one signing session",
+        ));
     }
     let batch_ids: Vec<String> = items
         .iter()
@@ -508,7 +596,11 @@ pub(crate) fn check_session_batch(v: &Value, store: Option<&Store>) -> Result<Ve
             out.push(s);
         }
     }
-    if errs.is_empty() { Ok(out) } else { Err(errs.into_problem()) }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs.into_problem())
+    }
 }
 
 fn create_sessions(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
@@ -519,10 +611,14 @@ fn create_sessions(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
     for (i, s) in batch.iter().enumerate() {
         if let Some(id) = &s.id {
             if store.sessions.contains_key(id) {
-                return Err(Problem::conflict(format!("[{i}].id: signing session `{id}` already exists")));
+                return Err(Problem::conflict(format!(
+                    "[{i}].id: signing session `{id}` already exists"
+                )));
             }
             if seen.contains(&id.as_str()) {
-                return Err(Problem::conflict(format!("[{i}].id: `{id}` is used twice in this batch")));
+                return Err(Problem::conflict(format!(
+                    "[{i}].id: `{id}` is used twice in this batch"
+                )));
             }
             seen.push(id);
         }
@@ -547,9 +643,12 @@ fn create_sessions(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
     // A session is BLOCKED while any session it follows is not SIGNED (including new ones).
     for id in &ids {
         let blocked = store.sessions.get(id).is_some_and(|s| {
-            s.subsequent_to()
-                .iter()
-                .any(|p| store.sessions.get(p).is_none_or(|p| p.state != SessionState::Signed))
+            s.subsequent_to().iter().any(|p| {
+                store
+                    .sessions
+                    .get(p)
+                    .is_none_or(|p| p.state != SessionState::Signed)
+            })
         });
         if blocked && let Some(s) = store.sessions.get_mut(id) {
             s.state = SessionState::Blocked;
@@ -592,7 +691,10 @@ pub(crate) fn check_list_params(req: &Req, check_names: bool) -> Result<ListPara
         if check_names && !SORT_FIELDS.contains(&field) {
             errs.push((
                 "sort".to_string(),
-                format!("unknown sort field `{field}`; expected one of {}", SORT_FIELDS.join(", ")),
+                format!(
+                    "unknown sort field `{field}`; expected one of {}",
+                    SORT_FIELDS.join(", ")
+                ),
             ));
         }
         sort.push((field.to_string(), desc));
@@ -601,7 +703,11 @@ pub(crate) fn check_list_params(req: &Req, check_names: bool) -> Result<ListPara
         sort.push(("createdAt".to_string(), true));
     }
     if errs.is_empty() {
-        Ok(ListParams { limit, offset, sort })
+        Ok(ListParams {
+            limit,
+            offset,
+            sort,
+        })
     } else {
         Err(Problem::validation(errs))
     }
@@ -678,7 +784,13 @@ fn signed_copy(original: Option<&StoredDocument>) -> (Bytes, String, String) {
     (Bytes::from(v), doc.content_type.clone(), doc.mime.clone())
 }
 
-fn store_document(store: &mut Store, bytes: Bytes, content_type: String, mime: String, title: Option<String>) -> String {
+fn store_document(
+    store: &mut Store,
+    bytes: Bytes,
+    content_type: String,
+    mime: String,
+    title: Option<String>,
+) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let doc = StoredDocument {
         id: id.clone(),
@@ -737,7 +849,10 @@ pub(crate) fn sign_session(app: &Shared, id: &str) -> Result<(), ControlError> {
     let title = session.title().to_string();
 
     let mut signatures = Vec::new();
-    let mut lines = vec![("session".to_string(), id.to_string()), ("title".to_string(), title)];
+    let mut lines = vec![
+        ("session".to_string(), id.to_string()),
+        ("title".to_string(), title),
+    ];
     for (doc_id, coll_id, action) in docs {
         if action != "SIGN" {
             continue;
@@ -755,7 +870,11 @@ pub(crate) fn sign_session(app: &Shared, id: &str) -> Result<(), ControlError> {
     }
     let mut output = json!({ "signatures": signatures });
     if wants_container {
-        let package = new_package(store, format!("PAdES container of signing session {id}"), lines);
+        let package = new_package(
+            store,
+            format!("PAdES container of signing session {id}"),
+            lines,
+        );
         output["packages"] = json!([package]);
     }
     if let Some(s) = store.sessions.get_mut(id) {
@@ -773,7 +892,9 @@ pub(crate) fn sign_session(app: &Shared, id: &str) -> Result<(), ControlError> {
     let unblock: Vec<String> = store
         .sessions
         .values()
-        .filter(|s| s.state == SessionState::Blocked && s.subsequent_to().iter().all(|p| signed(store, p)))
+        .filter(|s| {
+            s.state == SessionState::Blocked && s.subsequent_to().iter().all(|p| signed(store, p))
+        })
         .map(|s| s.id.clone())
         .collect();
     for sid in unblock {
@@ -798,8 +919,8 @@ pub(crate) fn sign_session(app: &Shared, id: &str) -> Result<(), ControlError> {
                         .any(|(d, coll, _)| coll == &c.id || doc_ids.contains(d))
                 })
                 .collect();
-            let complete =
-                !referencing.is_empty() && referencing.iter().all(|s| s.state == SessionState::Signed);
+            let complete = !referencing.is_empty()
+                && referencing.iter().all(|s| s.state == SessionState::Signed);
             complete.then(|| {
                 let mut lines = vec![("collection".to_string(), c.id.clone())];
                 for s in referencing {
@@ -810,7 +931,11 @@ pub(crate) fn sign_session(app: &Shared, id: &str) -> Result<(), ControlError> {
         })
         .collect();
     for (cid, lines) in due {
-        let package = new_package(store, format!("PAdES container of document collection {cid}"), lines);
+        let package = new_package(
+            store,
+            format!("PAdES container of document collection {cid}"),
+            lines,
+        );
         if let Some(c) = store.collections.get_mut(&cid) {
             c.packages = Some(json!([package]));
         }

@@ -72,7 +72,9 @@ impl Shared {
         let expires = Instant::now()
             .checked_add(expires_in)
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(10 * 365 * 24 * 3600));
-        tokens.issued.insert(token.clone(), (expires, client_id.to_string()));
+        tokens
+            .issued
+            .insert(token.clone(), (expires, client_id.to_string()));
         token
     }
 }
@@ -193,7 +195,11 @@ impl Collection {
             .as_array()
             .map(|a| {
                 a.iter()
-                    .filter_map(|d| d.get("documentId").and_then(Value::as_str).map(str::to_string))
+                    .filter_map(|d| {
+                        d.get("documentId")
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -263,7 +269,10 @@ impl Session {
     }
 
     pub fn title(&self) -> &str {
-        self.fields.get("title").and_then(Value::as_str).unwrap_or("")
+        self.fields
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 
     pub fn subsequent_to(&self) -> Vec<String> {
@@ -284,7 +293,8 @@ impl Session {
             .map(|a| {
                 a.iter()
                     .map(|d| {
-                        let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                        let s =
+                            |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                         (s("documentId"), s("documentCollectionId"), s("action"))
                     })
                     .collect()
@@ -295,7 +305,12 @@ impl Session {
 
 pub(crate) fn string_list(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

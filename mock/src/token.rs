@@ -11,7 +11,10 @@ use crate::state::App;
 use crate::wire::{Req, json_response};
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response<Body> {
-    let mut resp = json_response(status, &json!({"error": error, "error_description": description}));
+    let mut resp = json_response(
+        status,
+        &json!({"error": error, "error_description": description}),
+    );
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if status == StatusCode::UNAUTHORIZED {
@@ -47,14 +50,19 @@ fn basic_credentials(req: &Req) -> Option<(String, String)> {
 
 pub(crate) fn handle(app: &App, req: &Req) -> Response<Body> {
     if req.too_large.is_some() {
-        return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "request body too large");
+        return oauth_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request",
+            "request body too large",
+        );
     }
     let form: Vec<(String, String)> = form_urlencoded::parse(&req.body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
 
-    let creds = basic_credentials(req).or_else(|| Some((field("client_id")?, field("client_secret")?)));
+    let creds =
+        basic_credentials(req).or_else(|| Some((field("client_id")?, field("client_secret")?)));
     let Some((id, secret)) = creds else {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
@@ -63,7 +71,11 @@ pub(crate) fn handle(app: &App, req: &Req) -> Response<Body> {
         );
     };
     if id != app.config.client_id || secret != app.config.client_secret {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client or wrong secret");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client or wrong secret",
+        );
     }
     match field("grant_type").as_deref() {
         Some("client_credentials") => {}
@@ -74,7 +86,13 @@ pub(crate) fn handle(app: &App, req: &Req) -> Response<Body> {
                 "only client_credentials is supported",
             );
         }
-        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required"),
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            );
+        }
     }
     let expires_in = app.config.token_expires_in;
     let token = app.issue_token(&id, expires_in);

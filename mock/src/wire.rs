@@ -13,7 +13,6 @@ use crate::problem::Problem;
 #[derive(Debug)]
 pub(crate) struct Req {
     pub method: Method,
-    pub raw_path: String,
     pub query: Option<String>,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -24,7 +23,11 @@ pub(crate) struct Req {
 }
 
 /// Everything except RFC 3986 unreserved characters.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Percent-encodes one path segment or query value.
 pub(crate) fn encode_component(s: &str) -> String {
@@ -73,14 +76,23 @@ pub(crate) fn json_response(status: StatusCode, v: &Value) -> Response<Body> {
 
 /// A plain-text answer.
 pub(crate) fn text_response(status: StatusCode, text: impl Into<String>) -> Response<Body> {
-    bytes_response(status, "text/plain; charset=utf-8", text.into().into_bytes())
+    bytes_response(
+        status,
+        "text/plain; charset=utf-8",
+        text.into().into_bytes(),
+    )
 }
 
 /// An answer with a body of the given media type.
-pub(crate) fn bytes_response(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
+pub(crate) fn bytes_response(
+    status: StatusCode,
+    content_type: &str,
+    body: impl Into<Bytes>,
+) -> Response<Body> {
     let mut resp = Response::new(Body::from(body.into()));
     *resp.status_mut() = status;
-    let ct = HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let ct = HeaderValue::from_str(content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     resp.headers_mut().insert(header::CONTENT_TYPE, ct);
     resp
 }
@@ -96,7 +108,12 @@ pub(crate) fn no_content() -> Response<Body> {
 pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {
     let raw = headers.get(header::CONTENT_TYPE)?;
     let s = String::from_utf8_lossy(raw.as_bytes());
-    let essence = s.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = s
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     Some(essence)
 }
 
@@ -260,7 +277,10 @@ impl Errors {
     ) -> Option<String> {
         let s = self.string(obj, prefix, key, required, !required)?;
         if s.chars().count() > max {
-            self.push(join(prefix, key), format!("must be at most {max} characters"));
+            self.push(
+                join(prefix, key),
+                format!("must be at most {max} characters"),
+            );
             return None;
         }
         Some(s)
@@ -276,7 +296,8 @@ impl Errors {
         allowed: &[&str],
     ) -> Option<String> {
         let s = self.string(obj, prefix, key, required, false)?;
-        self.check_enum(&join(prefix, key), &s, allowed).then_some(s)
+        self.check_enum(&join(prefix, key), &s, allowed)
+            .then_some(s)
     }
 
     /// Checks a value against an enum; records an error when it is not allowed.
@@ -284,7 +305,13 @@ impl Errors {
         if allowed.contains(&s) {
             true
         } else {
-            self.push(name, format!("unknown value `{s}`; expected one of {}", allowed.join(", ")));
+            self.push(
+                name,
+                format!(
+                    "unknown value `{s}`; expected one of {}",
+                    allowed.join(", ")
+                ),
+            );
             false
         }
     }
@@ -341,7 +368,10 @@ impl Errors {
                     }
                     out.push(s.clone());
                 }
-                other => self.push(format!("{name}[{i}]"), format!("must be a string, got {}", type_name(other))),
+                other => self.push(
+                    format!("{name}[{i}]"),
+                    format!("must be a string, got {}", type_name(other)),
+                ),
             }
         }
         (self.0.len() == before).then_some(out)
@@ -373,7 +403,13 @@ impl Errors {
     }
 
     /// A boolean field.
-    pub fn boolean(&mut self, obj: &Map<String, Value>, prefix: &str, key: &str, required: bool) -> Option<bool> {
+    pub fn boolean(
+        &mut self,
+        obj: &Map<String, Value>,
+        prefix: &str,
+        key: &str,
+        required: bool,
+    ) -> Option<bool> {
         let name = join(prefix, key);
         match obj.get(key) {
             None => {
@@ -391,7 +427,14 @@ impl Errors {
     }
 
     /// An integer field with a minimum.
-    pub fn integer(&mut self, obj: &Map<String, Value>, prefix: &str, key: &str, required: bool, min: i64) -> Option<i64> {
+    pub fn integer(
+        &mut self,
+        obj: &Map<String, Value>,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        min: i64,
+    ) -> Option<i64> {
         let name = join(prefix, key);
         match obj.get(key) {
             None => {
@@ -412,7 +455,10 @@ impl Errors {
                 }
             },
             Some(other) => {
-                self.push(name, format!("must be an integer, got {}", type_name(other)));
+                self.push(
+                    name,
+                    format!("must be an integer, got {}", type_name(other)),
+                );
                 None
             }
         }

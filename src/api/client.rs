@@ -91,10 +91,14 @@ impl Client {
             (Some(token), _, _) => builder.token(token),
             (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),
             (None, Some(_), None) => {
-                return Err(Error::config("SIGNICAT_CLIENT_SECRET is not set (SIGNICAT_CLIENT_ID is)"));
+                return Err(Error::config(
+                    "SIGNICAT_CLIENT_SECRET is not set (SIGNICAT_CLIENT_ID is)",
+                ));
             }
             (None, None, Some(_)) => {
-                return Err(Error::config("SIGNICAT_CLIENT_ID is not set (SIGNICAT_CLIENT_SECRET is)"));
+                return Err(Error::config(
+                    "SIGNICAT_CLIENT_ID is not set (SIGNICAT_CLIENT_SECRET is)",
+                ));
             }
             (None, None, None) => {
                 return Err(Error::config(
@@ -299,7 +303,8 @@ impl ClientBuilder {
             )));
         }
         if let Some(Credentials::Token(t)) = &self.settings.credentials {
-            let ok = !t.expose().is_empty() && t.expose().bytes().all(|b| (0x21..0x7f).contains(&b));
+            let ok =
+                !t.expose().is_empty() && t.expose().bytes().all(|b| (0x21..0x7f).contains(&b));
             if !ok {
                 return Err(Error::invalid("token", "must be non-empty visible ASCII"));
             }

@@ -26,7 +26,10 @@ fn record(operation: &'static str, method: Method, id: &str) -> Result<RequestSp
 /// The service keeps records at least two days.
 fn check_ttl(ttl: u32) -> Result<(), Error> {
     if ttl < 2 {
-        return Err(Error::invalid("ttl", format!("must be at least 2 days, got {ttl}")));
+        return Err(Error::invalid(
+            "ttl",
+            format!("must be at least 2 days, got {ttl}"),
+        ));
     }
     Ok(())
 }
@@ -38,7 +41,9 @@ impl<T: Transport> Dem<'_, T> {
     #[doc = example!("", "dem().ping()")]
     #[maybe_async]
     pub async fn ping(&self) -> Result<String, Error> {
-        self.client.text(spec("ping", Method::Get).path(".ping")).await
+        self.client
+            .text(spec("ping", Method::Get).path(".ping"))
+            .await
     }
 
     /// Statistics about the stored records (`GET /info`).
@@ -46,7 +51,9 @@ impl<T: Transport> Dem<'_, T> {
     #[doc = example!("", "dem().get_collection_stats()")]
     #[maybe_async]
     pub async fn get_collection_stats(&self) -> Result<Stats, Error> {
-        self.client.json(spec("get_collection_stats", Method::Get).path("info")).await
+        self.client
+            .json(spec("get_collection_stats", Method::Get).path("info"))
+            .await
     }
 
     /// Every distinct key used in records' `metadata` (`GET /info/custom-fields`), or only
@@ -75,7 +82,9 @@ impl<T: Transport> Dem<'_, T> {
     #[doc = example!("", "dem().get_record_by_id(\"record-id\")")]
     #[maybe_async]
     pub async fn get_record_by_id(&self, record_id: &str) -> Result<RecordResponse, Error> {
-        self.client.json(record("get_record_by_id", Method::Get, record_id)?).await
+        self.client
+            .json(record("get_record_by_id", Method::Get, record_id)?)
+            .await
     }
 
     /// Stores a new record (`POST /records`). `ttl` must be at least 2 days.
@@ -89,7 +98,9 @@ impl<T: Transport> Dem<'_, T> {
     #[maybe_async]
     pub async fn post_new_record(&self, record: &RecordRequest) -> Result<RecordResponse, Error> {
         check_ttl(record.ttl)?;
-        let spec = spec("post_new_record", Method::Post).path("records").json(record)?;
+        let spec = spec("post_new_record", Method::Post)
+            .path("records")
+            .json(record)?;
         self.client.json(spec).await
     }
 
@@ -103,7 +114,9 @@ impl<T: Transport> Dem<'_, T> {
     #[maybe_async]
     pub async fn set_expiry_dates(&self, request: &BatchUpdateTtlRequest) -> Result<String, Error> {
         check_ttl(request.ttl)?;
-        let spec = spec("set_expiry_dates", Method::Patch).path("records").json(request)?;
+        let spec = spec("set_expiry_dates", Method::Patch)
+            .path("records")
+            .json(request)?;
         self.client.text(spec).await
     }
 
@@ -149,7 +162,9 @@ impl<T: Transport> Dem<'_, T> {
     #[doc = example!("", "dem().generate_report(\"record-id\")")]
     #[maybe_async]
     pub async fn generate_report(&self, record_id: &str) -> Result<Vec<u8>, Error> {
-        let spec = spec("generate_report", Method::Get).path("reports").id("record_id", record_id)?;
+        let spec = spec("generate_report", Method::Get)
+            .path("reports")
+            .id("record_id", record_id)?;
         self.client.bytes(spec).await
     }
 
@@ -158,7 +173,9 @@ impl<T: Transport> Dem<'_, T> {
     #[doc = example!("", "dem().generate_report_stream(\"record-id\")")]
     #[maybe_async]
     pub async fn generate_report_stream(&self, record_id: &str) -> Result<ResponseBody, Error> {
-        let spec = spec("generate_report", Method::Get).path("reports").id("record_id", record_id)?;
+        let spec = spec("generate_report", Method::Get)
+            .path("reports")
+            .id("record_id", record_id)?;
         Ok(self.client.execute(&spec).await?.body)
     }
 }

@@ -13,27 +13,34 @@ use crate::retry::parse_retry_after;
 
 impl<T: Transport> Client<T> {
     /// Sends `spec` until it succeeds or the retry policy gives up; returns the 2xx
-    /// response with its body unread.
+    /// response with its body unread (for streaming).
     #[maybe_async]
     pub(crate) async fn execute(&self, spec: &RequestSpec) -> Result<HttpResponse, Error> {
+        let (resp, _) = self.exchange(spec, None).await?;
+        Ok(resp)
+    }
+
+    /// Sends `spec` and reads the body (at most `limit` bytes) within the same attempt, so a
+    /// connection cut mid-body is retried like any other transient failure.
+    #[maybe_async]
+    pub(crate) async fn buffered(&self, spec: &RequestSpec, limit: u64) -> Result<Vec<u8>, Error> {
+        let (_, body) = self.exchange(spec, Some(limit)).await?;
+        Ok(body.unwrap_or_default())
+    }
+
+    /// The retry loop shared by every operation.
+    #[maybe_async]
+    async fn exchange(
+        &self,
+        spec: &RequestSpec,
+        read_limit: Option<u64>,
+    ) -> Result<(HttpResponse, Option<Vec<u8>>), Error> {
         let settings = &self.inner.settings;
         let policy = match self.options.max_retries {
             Some(n) => settings.retry.clone().max_retries(n),
             None => settings.retry.clone(),
         };
-        let mut url = spec.url(&settings.environment);
-        if !self.options.query.is_empty() {
-            let first = spec.query.is_empty();
-            let mut extra = String::new();
-            append_query(
-                &mut extra,
-                self.options.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            );
-            if !first {
-                extra.replace_range(0..1, "&");
-            }
-            url.push_str(&extra);
-        }
+        let url = self.url(spec);
         let mut token = self.bearer(None).await?;
         let mut refreshed = false;
         let mut retries = 0u32;
@@ -42,7 +49,28 @@ impl<T: Transport> Client<T> {
             attempts += 1;
             let request = self.http_request(spec, &url, &token);
             let err = match self.inner.transport.send(request).await {
-                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) if (200..300).contains(&resp.status) => match read_limit {
+                    None => return Ok((resp, None)),
+                    Some(limit) => {
+                        let HttpResponse {
+                            status,
+                            headers,
+                            body,
+                        } = resp;
+                        match body.read_limited(limit).await {
+                            Ok(bytes) => {
+                                let empty = super::ResponseBody::from_bytes(Vec::new());
+                                let resp = HttpResponse {
+                                    status,
+                                    headers,
+                                    body: empty,
+                                };
+                                return Ok((resp, Some(bytes)));
+                            }
+                            Err(err) => err,
+                        }
+                    }
+                },
                 Ok(resp) => self.api_error(resp).await,
                 Err(err) => err,
             };
@@ -65,55 +93,63 @@ impl<T: Transport> Client<T> {
         }
     }
 
+    /// The request URL with the per-handle extra query pairs appended.
+    fn url(&self, spec: &RequestSpec) -> String {
+        let mut url = spec.url(&self.inner.settings.environment);
+        let extra = self
+            .options
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()));
+        append_query(&mut url, extra, !spec.query.is_empty());
+        url
+    }
+
     /// Sends `spec` and decodes a JSON body into `R`.
     #[maybe_async]
     pub(crate) async fn json<R: DeserializeOwned>(&self, spec: RequestSpec) -> Result<R, Error> {
-        let resp = self.execute(&spec).await?;
-        let body = resp
-            .body
-            .read_limited(self.inner.settings.max_json_bytes)
-            .await
-            .map_err(|e| e.with_operation(spec.operation))?;
+        let body = self
+            .buffered(&spec, self.inner.settings.max_json_bytes)
+            .await?;
         decode(&body).map_err(|e| e.with_operation(spec.operation))
     }
 
     /// Sends `spec` and returns a text body.
     #[maybe_async]
     pub(crate) async fn text(&self, spec: RequestSpec) -> Result<String, Error> {
-        let resp = self.execute(&spec).await?;
-        let body = resp
-            .body
-            .read_limited(self.inner.settings.max_json_bytes)
-            .await
-            .map_err(|e| e.with_operation(spec.operation))?;
+        let body = self
+            .buffered(&spec, self.inner.settings.max_json_bytes)
+            .await?;
         Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     /// Sends `spec` and returns a binary body.
     #[maybe_async]
     pub(crate) async fn bytes(&self, spec: RequestSpec) -> Result<Vec<u8>, Error> {
-        let resp = self.execute(&spec).await?;
-        resp.body
-            .read_limited(self.inner.settings.max_download_bytes)
+        self.buffered(&spec, self.inner.settings.max_download_bytes)
             .await
-            .map_err(|e| e.with_operation(spec.operation))
     }
 
     /// Sends `spec` and discards the (empty) body.
     #[maybe_async]
     pub(crate) async fn empty(&self, spec: RequestSpec) -> Result<(), Error> {
-        let resp = self.execute(&spec).await?;
-        // Drain a little so the connection can be reused; ignore what a 204 should not have.
-        let _ = resp.body.read_limited(64 * 1024).await;
+        // Read (a little of) the body so the connection can be reused.
+        self.buffered(&spec, 64 * 1024).await?;
         Ok(())
     }
 
     fn http_request(&self, spec: &RequestSpec, url: &str, token: &Secret) -> HttpRequest {
         let settings = &self.inner.settings;
         let mut headers = Vec::with_capacity(4 + self.options.headers.len());
-        headers.push(("authorization".to_owned(), format!("Bearer {}", token.expose())));
+        headers.push((
+            "authorization".to_owned(),
+            format!("Bearer {}", token.expose()),
+        ));
         headers.push(("user-agent".to_owned(), settings.user_agent.clone()));
-        headers.push(("accept".to_owned(), "application/json, application/problem+json, */*;q=0.8".to_owned()));
+        headers.push((
+            "accept".to_owned(),
+            "application/json, application/problem+json, */*;q=0.8".to_owned(),
+        ));
         if let Some(ct) = spec.body.content_type() {
             headers.push(("content-type".to_owned(), ct.to_owned()));
         }
@@ -136,14 +172,21 @@ impl<T: Transport> Client<T> {
     async fn api_error(&self, resp: HttpResponse) -> Error {
         let retry_after = resp.header("retry-after").and_then(parse_retry_after);
         let status = resp.status;
-        match resp.body.read_limited(self.inner.settings.max_json_bytes).await {
+        match resp
+            .body
+            .read_limited(self.inner.settings.max_json_bytes)
+            .await
+        {
             Ok(body) => Error::api(status, &body, retry_after),
             Err(_) => Error::api(status, b"", retry_after),
         }
     }
 
     fn is_oauth(&self) -> bool {
-        matches!(self.inner.settings.credentials, Some(Credentials::ClientCredentials { .. }))
+        matches!(
+            self.inner.settings.credentials,
+            Some(Credentials::ClientCredentials { .. })
+        )
     }
 
     /// The bearer token to send: the static one, or a cached / freshly fetched OAuth token.
@@ -152,9 +195,11 @@ impl<T: Transport> Client<T> {
     async fn bearer(&self, rejected: Option<&Secret>) -> Result<Secret, Error> {
         let (client_id, client_secret, scope) = match &self.inner.settings.credentials {
             Some(Credentials::Token(t)) => return Ok(t.clone()),
-            Some(Credentials::ClientCredentials { client_id, client_secret, scope }) => {
-                (client_id, client_secret, scope)
-            }
+            Some(Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+                scope,
+            }) => (client_id, client_secret, scope),
             None => return Err(Error::config("no credentials configured")),
         };
         if let Some(t) = self.inner.tokens.fresh(rejected) {
@@ -190,10 +235,16 @@ impl<T: Transport> Client<T> {
                 method: Method::Post,
                 url: settings.environment.token_url().to_owned(),
                 headers: vec![
-                    ("authorization".into(), Credentials::basic_header(client_id, client_secret)),
+                    (
+                        "authorization".into(),
+                        Credentials::basic_header(client_id, client_secret),
+                    ),
                     ("user-agent".into(), settings.user_agent.clone()),
                     ("accept".into(), "application/json".into()),
-                    ("content-type".into(), "application/x-www-form-urlencoded".into()),
+                    (
+                        "content-type".into(),
+                        "application/x-www-form-urlencoded".into(),
+                    ),
                 ],
                 body: Body::Bytes {
                     content_type: "application/x-www-form-urlencoded".into(),
@@ -232,4 +283,3 @@ impl<T: Transport> Client<T> {
         }
     }
 }
-

@@ -22,7 +22,9 @@ fn spec(operation: &'static str, method: Method) -> RequestSpec {
 }
 
 fn document(operation: &'static str, method: Method, id: &str) -> Result<RequestSpec, Error> {
-    spec(operation, method).path("documents").id("document_id", id)
+    spec(operation, method)
+        .path("documents")
+        .id("document_id", id)
 }
 
 fn collection(operation: &'static str, method: Method, id: &str) -> Result<RequestSpec, Error> {
@@ -136,7 +138,10 @@ impl<T: Transport> Sign<'_, T> {
         collection: &DocumentCollection,
     ) -> Result<DocumentCollection, Error> {
         if collection.documents.is_empty() {
-            return Err(Error::invalid("documents", "a collection needs at least one document"));
+            return Err(Error::invalid(
+                "documents",
+                "a collection needs at least one document",
+            ));
         }
         let client_id = collection.id.as_deref().filter(|id| !id.is_empty());
         let spec = spec("create_document_collection", Method::Post)
@@ -159,7 +164,11 @@ impl<T: Transport> Sign<'_, T> {
         &self,
         document_collection_id: &str,
     ) -> Result<DocumentCollection, Error> {
-        let spec = collection("get_document_collection", Method::Get, document_collection_id)?;
+        let spec = collection(
+            "get_document_collection",
+            Method::Get,
+            document_collection_id,
+        )?;
         self.client.json(spec).await
     }
 
@@ -168,8 +177,15 @@ impl<T: Transport> Sign<'_, T> {
     ///
     #[doc = example!("", "sign().delete_document_collection(\"collection-id\")")]
     #[maybe_async]
-    pub async fn delete_document_collection(&self, document_collection_id: &str) -> Result<(), Error> {
-        let spec = collection("delete_document_collection", Method::Delete, document_collection_id)?;
+    pub async fn delete_document_collection(
+        &self,
+        document_collection_id: &str,
+    ) -> Result<(), Error> {
+        let spec = collection(
+            "delete_document_collection",
+            Method::Delete,
+            document_collection_id,
+        )?;
         self.client.empty(spec).await
     }
 
@@ -189,7 +205,10 @@ impl<T: Transport> Sign<'_, T> {
         sessions: &[SigningSession],
     ) -> Result<Vec<SigningSession>, Error> {
         if sessions.is_empty() {
-            return Err(Error::invalid("sessions", "at least one signing session is needed"));
+            return Err(Error::invalid(
+                "sessions",
+                "at least one signing session is needed",
+            ));
         }
         let ids: Option<Vec<&str>> = sessions
             .iter()

@@ -23,7 +23,8 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     pub(crate) fn new(settings: &Settings) -> Result<Self, Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let roots =
+            rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::config(format!("TLS setup: {e}")))?
@@ -59,12 +60,20 @@ impl Transport for ReqwestTransport {
             builder = builder.body(Bytes::from_owner(Arc::clone(data)));
         }
         let limit = request.timeout;
-        let response = builder.send().await.map_err(|e| map_error(e, Some(limit)))?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| map_error(e, Some(limit)))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let content_length = response.content_length();
         let stream = response
@@ -203,10 +212,16 @@ impl ResponseBody {
         let mut total = 0u64;
         while let Some(chunk) = self.stream.next().await {
             let chunk = chunk?;
-            writer.write_all(&chunk).await.map_err(|e| Error::transport(false, e))?;
+            writer
+                .write_all(&chunk)
+                .await
+                .map_err(|e| Error::transport(false, e))?;
             total += chunk.len() as u64;
         }
-        writer.flush().await.map_err(|e| Error::transport(false, e))?;
+        writer
+            .flush()
+            .await
+            .map_err(|e| Error::transport(false, e))?;
         Ok(total)
     }
 }
