@@ -120,3 +120,80 @@ impl RequestOptions {
         self
     }
 }
+
+/// How `wait_for_signing_session` polls: exponential backoff from `initial_interval` up to
+/// `max_interval`, until the session is final or `timeout` has passed.
+///
+/// ```
+/// use std::time::Duration;
+/// let wait = signicat_dem::WaitOptions::new()
+///     .timeout(Duration::from_secs(600))
+///     .initial_interval(Duration::from_secs(1))
+///     .max_interval(Duration::from_secs(15));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Give up after this long (default 5 minutes).
+    pub timeout: Duration,
+    /// First pause between polls (default 1 s).
+    pub initial_interval: Duration,
+    /// Longest pause between polls (default 10 s).
+    pub max_interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            timeout: Duration::from_secs(300),
+            initial_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+impl WaitOptions {
+    /// The defaults: 5 minutes, polling every 1 s growing to 10 s.
+    ///
+    /// ```
+    /// let wait = signicat_dem::WaitOptions::new();
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the overall deadline.
+    ///
+    /// ```
+    /// let wait = signicat_dem::WaitOptions::new().timeout(std::time::Duration::from_secs(60));
+    /// ```
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    /// Sets the first pause between polls.
+    ///
+    /// ```
+    /// let wait = signicat_dem::WaitOptions::new().initial_interval(std::time::Duration::from_millis(200));
+    /// ```
+    pub fn initial_interval(mut self, d: Duration) -> Self {
+        self.initial_interval = d;
+        self
+    }
+
+    /// Sets the longest pause between polls.
+    ///
+    /// ```
+    /// let wait = signicat_dem::WaitOptions::new().max_interval(std::time::Duration::from_secs(30));
+    /// ```
+    pub fn max_interval(mut self, d: Duration) -> Self {
+        self.max_interval = d;
+        self
+    }
+
+    /// The pause after `polls` polls, never past the deadline.
+    pub(crate) fn pause(&self, polls: u32, remaining: Duration) -> Duration {
+        let grown = self.initial_interval.saturating_mul(1u32 << polls.min(16));
+        grown.min(self.max_interval).min(remaining)
+    }
+}

@@ -67,6 +67,14 @@ pub enum ErrorKind {
         /// The limit that expired.
         after: Option<Duration>,
     },
+    /// A wait (e.g. `wait_for_signing_session`) reached its deadline before the awaited
+    /// state; the last state seen is kept.
+    StillPending {
+        /// How long the wait lasted.
+        after: Duration,
+        /// The signing session as last fetched.
+        session: Box<crate::models::SigningSession>,
+    },
     /// A 2xx body could not be decoded into the expected type.
     Decode {
         /// Where in the document decoding failed (serde path, e.g. `data[3].lifecycle.state`).
@@ -335,7 +343,26 @@ impl Error {
     /// # }
     /// ```
     pub fn is_timeout(&self) -> bool {
-        matches!(self.kind, ErrorKind::Timeout { .. })
+        matches!(
+            self.kind,
+            ErrorKind::Timeout { .. } | ErrorKind::StillPending { .. }
+        )
+    }
+
+    /// The last state of a signing session a wait gave up on (see `wait_for_signing_session`).
+    ///
+    /// ```
+    /// # fn check(err: &signicat_dem::Error) {
+    /// if let Some(session) = err.last_session() {
+    ///     eprintln!("still {:?}", session.state());
+    /// }
+    /// # }
+    /// ```
+    pub fn last_session(&self) -> Option<&crate::models::SigningSession> {
+        match &self.kind {
+            ErrorKind::StillPending { session, .. } => Some(session),
+            _ => None,
+        }
     }
 
     /// True when the request was certainly not sent (no connection could be made).
@@ -394,6 +421,10 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::Timeout { after: Some(d) } => write!(f, "timed out after {d:?}"),
             ErrorKind::Timeout { after: None } => write!(f, "timed out"),
+            ErrorKind::StillPending { after, session } => {
+                let state = session.state().map_or("unknown", |s| s.as_str());
+                write!(f, "still {state} after waiting {after:?}")
+            }
             ErrorKind::Decode { path, message, .. } => {
                 write!(f, "could not decode the response at `{path}`: {message}")
             }

@@ -81,7 +81,7 @@ pub mod request;
 pub mod retry;
 pub mod transport;
 
-pub use config::RequestOptions;
+pub use config::{RequestOptions, WaitOptions};
 pub use environment::Environment;
 pub use error::{Error, ErrorKind, InvalidParam, Problem};
 pub use request::{Body, HttpRequest, Method, encode_segment};

@@ -1,8 +1,8 @@
 //! The transport-neutral description of one HTTP request.
 //!
-//! An endpoint builds a [`RequestSpec`] (which API, which path segments, which query pairs,
-//! which body); [`RequestSpec::into_http`] turns it into an [`HttpRequest`] with an absolute,
-//! fully encoded URL that either transport can send as it is.
+//! An endpoint builds a `RequestSpec` (which API, which path segments, which query pairs,
+//! which body); the pipeline in `api/execute.rs` turns it into an [`HttpRequest`] with an
+//! absolute, fully encoded URL and the auth headers, which either transport sends as it is.
 
 use std::fmt;
 use std::sync::Arc;
@@ -274,7 +274,7 @@ impl RequestSpec {
         self
     }
 
-    /// The path with its ids replaced by `{}`: what logs and traces may show.
+    /// The absolute URL: base, every segment percent-encoded, then the query.
     pub(crate) fn url(&self, env: &Environment) -> String {
         let base = match self.api {
             Api::Sign => env.sign_base(),

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use super::client::Client;
 use super::maybe_async;
 use super::transport::{ResponseBody, Transport};
-use crate::error::Error;
+use crate::config::WaitOptions;
+use crate::error::{Error, ErrorKind};
 use crate::models::sign::{
     Document, DocumentCollection, ListSigningSessions, PaginatedSigningSessionResponse,
     PostDocumentResponse, SigningSession, UpdateDocument,
@@ -237,6 +238,41 @@ impl<T: Transport> Sign<'_, T> {
     pub async fn get_signing_session(&self, session_id: &str) -> Result<SigningSession, Error> {
         let spec = session("get_signing_session", Method::Get, session_id)?;
         self.client.json(spec).await
+    }
+
+    /// Polls a signing session until its state is final (`SIGNED` or `REJECTED`, or the
+    /// server's `stateIsFinal`), with exponential backoff. At the deadline it returns an
+    /// error whose `is_timeout()` is true and whose `last_session()` is the last state seen.
+    /// Transient failures while polling are retried by the client's retry policy.
+    ///
+    #[doc = example!(
+        "let wait = signicat_dem::WaitOptions::new().timeout(std::time::Duration::from_secs(600));\n",
+        "sign().wait_for_signing_session(\"session-id\", wait)"
+    )]
+    #[maybe_async]
+    pub async fn wait_for_signing_session(
+        &self,
+        session_id: &str,
+        options: WaitOptions,
+    ) -> Result<SigningSession, Error> {
+        let start = std::time::Instant::now();
+        let mut polls = 0u32;
+        loop {
+            let session = self.get_signing_session(session_id).await?;
+            if session.is_final() {
+                return Ok(session);
+            }
+            let elapsed = start.elapsed();
+            if elapsed >= options.timeout {
+                return Err(Error::new(ErrorKind::StillPending {
+                    after: elapsed,
+                    session: Box::new(session),
+                })
+                .with_operation("wait_for_signing_session"));
+            }
+            super::sleep(options.pause(polls, options.timeout - elapsed)).await;
+            polls += 1;
+        }
     }
 
     /// One page of signing sessions (`GET /signing-sessions?limit&offset&sort`).
