@@ -84,6 +84,12 @@ pub enum ErrorKind {
         /// The start of the body (at most 2 KiB), or empty when the body may hold a secret.
         snippet: String,
     },
+    /// An auto-paginating listing stopped: the server repeated a page, or the page budget
+    /// ran out.
+    Pagination {
+        /// What happened.
+        reason: String,
+    },
     /// A response body was larger than the configured limit and was not read into memory.
     BodyTooLarge {
         /// The limit in bytes.
@@ -428,6 +434,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Decode { path, message, .. } => {
                 write!(f, "could not decode the response at `{path}`: {message}")
             }
+            ErrorKind::Pagination { reason } => write!(f, "pagination stopped: {reason}"),
             ErrorKind::BodyTooLarge { limit } => {
                 write!(f, "response body larger than the {limit}-byte limit")
             }

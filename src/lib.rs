@@ -76,7 +76,9 @@ pub mod auth;
 pub mod config;
 pub mod environment;
 pub mod error;
+mod flavour;
 pub mod models;
+mod pagination;
 pub mod request;
 pub mod retry;
 pub mod transport;
@@ -144,6 +146,24 @@ pub mod blocking {
         };
     }
 
+    macro_rules! pages_example {
+        ($call:expr) => {
+            concat!(
+                "```no_run\n",
+                "# fn main() -> Result<(), signicat_dem::Error> {\n",
+                "let client = signicat_dem::Client::new(\"TOKEN\")?;\n",
+                "for item in client.",
+                $call,
+                " {\n",
+                "    let item = item?;\n",
+                "    # let _ = item;\n",
+                "}\n",
+                "# Ok(()) }\n",
+                "```"
+            )
+        };
+    }
+
     macro_rules! from_env_example {
         () => {
             concat!(
@@ -158,25 +178,19 @@ pub mod blocking {
     mod client;
     mod dem;
     mod execute;
+    mod pagination;
     mod sign;
     mod transport;
 
     pub use self::client::{Client, ClientBuilder};
     pub use self::dem::Dem;
+    pub use self::pagination::{Pages, RecordPages, SigningSessionPages, source};
     pub use self::sign::Sign;
     pub use self::transport::{HttpResponse, Transport};
     pub use crate::transport::ureq::ResponseBody;
 
     pub(crate) type DefaultTransport = crate::transport::ureq::UreqTransport;
-    pub(crate) type RefreshLock = std::sync::Mutex<()>;
-
-    pub(crate) fn sleep(d: std::time::Duration) {
-        std::thread::sleep(d);
-    }
-
-    pub(crate) fn lock(m: &RefreshLock) -> std::sync::MutexGuard<'_, ()> {
-        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
+    pub(crate) use crate::flavour::blocking::{RefreshLock, lock, sleep};
 }
 
 /// The async flavour of the endpoint layer (`src/api/`, compiled as `async fn`s).
@@ -238,6 +252,26 @@ pub mod nonblocking {
         };
     }
 
+    macro_rules! pages_example {
+        ($call:expr) => {
+            concat!(
+                "```no_run\n",
+                "# async fn run() -> Result<(), signicat_dem::Error> {\n",
+                "let client = signicat_dem::AsyncClient::new(\"TOKEN\")?;\n",
+                "let mut items = client.",
+                $call,
+                ";\n",
+                "while let Some(item) = items.try_next().await? {\n",
+                "    # let _ = item;\n",
+                "}\n",
+                "// or: items.into_stream() for a futures Stream\n",
+                "# Ok(()) }\n",
+                "# fn main() {}\n",
+                "```"
+            )
+        };
+    }
+
     macro_rules! from_env_example {
         () => {
             concat!(
@@ -252,25 +286,19 @@ pub mod nonblocking {
     mod client;
     mod dem;
     mod execute;
+    mod pagination;
     mod sign;
     mod transport;
 
     pub use self::client::{Client, ClientBuilder};
     pub use self::dem::Dem;
+    pub use self::pagination::{Pages, RecordPages, SigningSessionPages, source};
     pub use self::sign::Sign;
     pub use self::transport::{HttpResponse, Transport};
     pub use crate::transport::reqwest::ResponseBody;
 
     pub(crate) type DefaultTransport = crate::transport::reqwest::ReqwestTransport;
-    pub(crate) type RefreshLock = tokio::sync::Mutex<()>;
-
-    pub(crate) async fn sleep(d: std::time::Duration) {
-        tokio::time::sleep(d).await;
-    }
-
-    pub(crate) async fn lock(m: &RefreshLock) -> tokio::sync::MutexGuard<'_, ()> {
-        m.lock().await
-    }
+    pub(crate) use crate::flavour::nonblocking::{RefreshLock, lock, sleep};
 }
 
 #[cfg(feature = "blocking")]

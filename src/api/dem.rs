@@ -2,6 +2,7 @@
 
 use super::client::Client;
 use super::maybe_async;
+use super::pagination::RecordPages;
 use super::transport::{ResponseBody, Transport};
 use crate::error::Error;
 use crate::models::dem::{
@@ -155,6 +156,14 @@ impl<T: Transport> Dem<'_, T> {
             spec = spec.json(filter)?;
         }
         self.client.json(spec).await
+    }
+
+    /// Every record the query matches, fetched lazily page by page (`size` from the query,
+    /// 100 when unset; starting at its `page`); stops on a short or empty page.
+    ///
+    #[doc = pages_example!("dem().query_all(&signicat_dem::models::QueryRecords::all())")]
+    pub fn query_all(&self, query: &QueryRecords) -> RecordPages<T> {
+        RecordPages::records(self.client.clone(), query)
     }
 
     /// A PDF report of one record (`GET /reports/{id}`), as bytes.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::client::Client;
 use super::maybe_async;
+use super::pagination::SigningSessionPages;
 use super::transport::{ResponseBody, Transport};
 use crate::config::WaitOptions;
 use crate::error::{Error, ErrorKind};
@@ -295,6 +296,17 @@ impl<T: Transport> Sign<'_, T> {
             .path("signing-sessions")
             .query(query);
         self.client.json(spec).await
+    }
+
+    /// Every signing session of a listing, fetched lazily page by page (`limit` from
+    /// `params`, 100 when unset; starting at `params.offset`); stops on a short or empty page.
+    ///
+    #[doc = pages_example!("sign().list_all_signing_sessions(&signicat_dem::models::ListSigningSessions::new())")]
+    pub fn list_all_signing_sessions(
+        &self,
+        params: &ListSigningSessions,
+    ) -> SigningSessionPages<T> {
+        SigningSessionPages::sessions(self.client.clone(), params)
     }
 
     /// Deletes a signing session (`DELETE /signing-sessions/{sessionId}`).

@@ -970,7 +970,100 @@ async fn refuses_plain_http_to_remote_hosts(h: &Harness) {
     h.client.dem().ping().await.expect("loopback http");
 }
 
+#[maybe_async]
+async fn pagination_returns_every_session_exactly_once(h: &Harness) {
+    let (doc, coll) = upload_collection(h).await;
+    for batch in 0..10 {
+        let sessions: Vec<SigningSession> = (0..250)
+            .map(|i| session(&format!("s{batch}-{i}"), &coll, &doc))
+            .collect();
+        h.client
+            .sign()
+            .create_signing_session(&sessions)
+            .await
+            .expect("batch");
+    }
+    h.server.clear_journal();
+    let params = ListSigningSessions::new()
+        .limit(100)
+        .sort(SessionSort::asc("title"));
+    let mut pages = h.client.sign().list_all_signing_sessions(&params);
+    let mut ids = std::collections::HashSet::new();
+    let mut count = 0;
+    while let Some(s) = pages.try_next().await.expect("page") {
+        ids.insert(s.id.expect("id"));
+        count += 1;
+    }
+    assert_eq!(count, 2_500);
+    assert_eq!(ids.len(), 2_500, "each exactly once");
+    let journal = h.server.journal();
+    assert_eq!(journal.len(), 25, "lazy: 25 pages of 100, no extra request");
+    assert_eq!(
+        journal[1].query.as_deref(),
+        Some("limit=100&offset=100&sort=%2Btitle")
+    );
+}
+
+#[maybe_async]
+async fn query_all_walks_pages(h: &Harness) {
+    for i in 0..45 {
+        new_record(h, RecordType::Transaction, "Ola", i).await;
+    }
+    new_record(h, RecordType::Gdpr, "Kari", 1).await;
+    h.server.clear_journal();
+    let filter =
+        QueryRequestBody::all_of([QueryCondition::eq("systemMetadata.type", "TRANSACTION")]);
+    let mut pages = h
+        .client
+        .dem()
+        .query_all(&QueryRecords::new().filter(filter).size(10));
+    let mut ages = Vec::new();
+    while let Some(r) = pages.try_next().await.expect("page") {
+        ages.push(
+            r.metadata
+                .and_then(|m| m.get("age").and_then(Value::as_i64))
+                .expect("age"),
+        );
+    }
+    assert_eq!(ages, (0..45).collect::<Vec<_>>());
+    let queries: Vec<_> = h
+        .server
+        .journal()
+        .into_iter()
+        .map(|e| e.query.unwrap_or_default())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "page=0&size=10",
+            "page=1&size=10",
+            "page=2&size=10",
+            "page=3&size=10",
+            "page=4&size=10"
+        ]
+    );
+    let mut budget = h
+        .client
+        .dem()
+        .query_all(&QueryRecords::all().size(10))
+        .max_pages(2);
+    let mut result = Ok(None);
+    for _ in 0..100 {
+        result = budget.try_next().await;
+        if !matches!(result, Ok(Some(_))) {
+            break;
+        }
+    }
+    let err = result.expect_err("budget exhausted");
+    assert!(
+        matches!(err.kind(), ErrorKind::Pagination { .. }),
+        "{err:?}"
+    );
+}
+
 cases!(
+    pagination_returns_every_session_exactly_once,
+    query_all_walks_pages,
     upload_document_sends_raw_bytes_with_callers_content_type,
     get_document_returns_exactly_the_uploaded_bytes,
     get_document_info_and_update_metadata,
