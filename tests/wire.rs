@@ -49,6 +49,44 @@ mod blocking {
             .max_delay(std::time::Duration::from_millis(20))
     }
 
+    /// A server that issues OAuth tokens living `expires_in`, and a client using client
+    /// credentials against it.
+    pub fn oauth(expires_in: std::time::Duration, secret: &str) -> (MockServer, Client) {
+        let server = MockServer::builder()
+            .client_credentials("client-1", "s3cret-client-secret")
+            .token_expires_in(expires_in)
+            .start_blocking();
+        let client = oauth_client(&server, secret);
+        (server, client)
+    }
+
+    fn oauth_client(server: &MockServer, secret: &str) -> Client {
+        Client::builder()
+            .client_credentials("client-1", secret)
+            .environment(signicat_dem::Environment::local(&server.base_url()).expect("env"))
+            .retry(fast_retries())
+            .build()
+            .expect("client")
+    }
+
+    pub fn pause(d: std::time::Duration) {
+        std::thread::sleep(d);
+    }
+
+    /// `n` pings at once, each on its own thread.
+    pub fn ping_concurrently(
+        client: &Client,
+        n: usize,
+    ) -> Vec<Result<String, signicat_dem::Error>> {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n).map(|_| s.spawn(|| client.dem().ping())).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        })
+    }
+
     macro_rules! cases {
         ($($name:ident),* $(,)?) => {
             mod run {
@@ -67,6 +105,7 @@ mod blocking {
 }
 
 #[cfg(feature = "async")]
+#[allow(clippy::duplicate_mod)] // intentional: the suite is compiled once per flavour
 #[path = "wire"]
 mod nonblocking {
     use maybe_async::must_be_async as maybe_async;
@@ -109,6 +148,43 @@ mod nonblocking {
         signicat_dem::RetryPolicy::default()
             .base_delay(std::time::Duration::from_millis(5))
             .max_delay(std::time::Duration::from_millis(20))
+    }
+
+    pub async fn oauth(expires_in: std::time::Duration, secret: &str) -> (MockServer, Client) {
+        let server = MockServer::builder()
+            .client_credentials("client-1", "s3cret-client-secret")
+            .token_expires_in(expires_in)
+            .start()
+            .await;
+        let client = Client::builder()
+            .client_credentials("client-1", secret)
+            .environment(signicat_dem::Environment::local(&server.base_url()).expect("env"))
+            .retry(fast_retries())
+            .build()
+            .expect("client");
+        (server, client)
+    }
+
+    pub async fn pause(d: std::time::Duration) {
+        tokio::time::sleep(d).await;
+    }
+
+    /// `n` pings at once, each in its own task.
+    pub async fn ping_concurrently(
+        client: &Client,
+        n: usize,
+    ) -> Vec<Result<String, signicat_dem::Error>> {
+        let tasks: Vec<_> = (0..n)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.dem().ping().await })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for t in tasks {
+            out.push(t.await.expect("task"));
+        }
+        out
     }
 
     macro_rules! cases {

@@ -292,7 +292,7 @@ async fn create_signing_session_sends_an_array_and_returns_created_sessions(h: &
     let created = h
         .client
         .sign()
-        .create_signing_session(&[s.clone()])
+        .create_signing_session(std::slice::from_ref(&s))
         .await
         .expect("create");
     let e = last(h);
@@ -1061,7 +1061,111 @@ async fn query_all_walks_pages(h: &Harness) {
     );
 }
 
+// ---------------------------------------------------------------- OAuth2
+
+#[maybe_async]
+async fn oauth_token_is_fetched_once_cached_and_sent(_h: &Harness) {
+    let (server, client) = super::oauth(Duration::from_secs(600), "s3cret-client-secret").await;
+    for _ in 0..3 {
+        client.dem().ping().await.expect("ping");
+    }
+    client
+        .sign()
+        .list_signing_sessions(&ListSigningSessions::new())
+        .await
+        .expect("list");
+    assert_eq!(server.tokens_issued(), 1);
+    let journal = server.journal();
+    let token_req = &journal[0];
+    assert_eq!(
+        (token_req.method.as_str(), token_req.path.as_str()),
+        ("POST", "/auth/open/connect/token")
+    );
+    assert_eq!(token_req.header("authorization"), Some("Basic ***"));
+    assert_eq!(
+        token_req.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        token_req.body,
+        b"grant_type=client_credentials&scope=signicat-api"
+    );
+    assert!(
+        journal[1..]
+            .iter()
+            .all(|e| e.header("authorization") == Some("Bearer ***") && e.status == 200)
+    );
+}
+
+#[maybe_async]
+async fn oauth_token_is_refreshed_ahead_of_expiry_exactly_once(_h: &Harness) {
+    let (server, client) = super::oauth(Duration::from_secs(2), "s3cret-client-secret").await;
+    client.dem().ping().await.expect("ping");
+    super::pause(Duration::from_millis(2_100)).await;
+    client.dem().ping().await.expect("ping after expiry");
+    client.dem().ping().await.expect("ping again");
+    assert_eq!(server.tokens_issued(), 2, "one refresh");
+    assert!(
+        server.journal().iter().all(|e| e.status < 400),
+        "never sent an expired token"
+    );
+}
+
+#[maybe_async]
+async fn oauth_401_refreshes_once_and_retries_once(_h: &Harness) {
+    let (server, client) = super::oauth(Duration::from_secs(600), "s3cret-client-secret").await;
+    client.dem().ping().await.expect("ping");
+    server.inject(Fault::status(Some("GET"), "/dem/.ping", 401));
+    client.dem().ping().await.expect("refreshed and retried");
+    assert_eq!(server.tokens_issued(), 2);
+    server.inject(Fault::status(Some("GET"), "/dem/.ping", 401).times(5));
+    let err = client
+        .dem()
+        .ping()
+        .await
+        .expect_err("a second 401 is final");
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(server.tokens_issued(), 3, "refreshed once, not in a loop");
+}
+
+#[maybe_async]
+async fn oauth_wrong_secret_is_a_clear_error_without_the_secret(_h: &Harness) {
+    let (server, client) = super::oauth(Duration::from_secs(600), "WRONG-secret-4242").await;
+    let err = client.dem().ping().await.expect_err("invalid_client");
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.operation(), Some("fetch_token"));
+    assert_eq!(server.tokens_issued(), 0);
+    for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
+        assert!(!text.contains("WRONG-secret-4242"), "secret leaked: {text}");
+    }
+    assert!(
+        server
+            .journal()
+            .iter()
+            .all(|e| e.path == "/auth/open/connect/token"),
+        "no API call without a token"
+    );
+}
+
+#[maybe_async]
+async fn oauth_cold_cache_under_100_concurrent_calls_fetches_one_token(_h: &Harness) {
+    let (server, client) = super::oauth(Duration::from_secs(600), "s3cret-client-secret").await;
+    let results = super::ping_concurrently(&client, 100).await;
+    assert_eq!(results.len(), 100);
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|s| s.trim() == "OK"))
+    );
+    assert_eq!(server.tokens_issued(), 1, "single flight");
+}
+
 cases!(
+    oauth_token_is_fetched_once_cached_and_sent,
+    oauth_token_is_refreshed_ahead_of_expiry_exactly_once,
+    oauth_401_refreshes_once_and_retries_once,
+    oauth_wrong_secret_is_a_clear_error_without_the_secret,
+    oauth_cold_cache_under_100_concurrent_calls_fetches_one_token,
     pagination_returns_every_session_exactly_once,
     query_all_walks_pages,
     upload_document_sends_raw_bytes_with_callers_content_type,
