@@ -146,6 +146,18 @@ pub mod blocking {
         };
     }
 
+    macro_rules! reader_kind {
+        () => {
+            "any `std::io::Read`"
+        };
+    }
+
+    macro_rules! reader_setup {
+        () => {
+            "let reader = std::io::Cursor::new(b\"%PDF-1.4 ...\".to_vec());\n"
+        };
+    }
+
     macro_rules! pages_example {
         ($call:expr) => {
             concat!(
@@ -190,6 +202,7 @@ pub mod blocking {
     pub use crate::transport::ureq::ResponseBody;
 
     pub(crate) type DefaultTransport = crate::transport::ureq::UreqTransport;
+    pub use crate::flavour::blocking::UploadReader;
     pub(crate) use crate::flavour::blocking::{RefreshLock, lock, sleep};
 }
 
@@ -252,6 +265,18 @@ pub mod nonblocking {
         };
     }
 
+    macro_rules! reader_kind {
+        () => {
+            "any `tokio::io::AsyncRead`"
+        };
+    }
+
+    macro_rules! reader_setup {
+        () => {
+            "let reader = std::io::Cursor::new(b\"%PDF-1.4 ...\".to_vec());\n"
+        };
+    }
+
     macro_rules! pages_example {
         ($call:expr) => {
             concat!(
@@ -298,6 +323,7 @@ pub mod nonblocking {
     pub use crate::transport::reqwest::ResponseBody;
 
     pub(crate) type DefaultTransport = crate::transport::reqwest::ReqwestTransport;
+    pub use crate::flavour::nonblocking::UploadReader;
     pub(crate) use crate::flavour::nonblocking::{RefreshLock, lock, sleep};
 }
 

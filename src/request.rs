@@ -5,7 +5,8 @@
 //! absolute, fully encoded URL and the auth headers, which either transport sends as it is.
 
 use std::fmt;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -65,8 +66,10 @@ pub(crate) enum Api {
     Dem,
 }
 
-/// A request body that can be sent again on a retry without copying it.
+/// A request body. Bytes and files can be sent again on a retry (a file is re-opened for
+/// each attempt); a reader or stream is sent at most once.
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub enum Body {
     /// No body.
     #[default]
@@ -78,30 +81,74 @@ pub enum Body {
         /// The bytes, shared between attempts.
         data: Arc<[u8]>,
     },
+    /// A file, streamed from disk in bounded memory and re-opened for each attempt.
+    File {
+        /// The `Content-Type` header to send.
+        content_type: String,
+        /// The file's path.
+        path: PathBuf,
+    },
+    /// A blocking reader, streamed once.
+    #[cfg(feature = "blocking")]
+    Reader {
+        /// The `Content-Type` header to send.
+        content_type: String,
+        /// The length, when known (sent as `Content-Length`; otherwise chunked).
+        length: Option<u64>,
+        /// The reader; taken by the attempt that sends it.
+        reader: OneShot<Box<dyn std::io::Read + Send>>,
+    },
+    /// An async byte stream, streamed once.
+    #[cfg(feature = "async")]
+    Stream {
+        /// The `Content-Type` header to send.
+        content_type: String,
+        /// The length, when known (sent as `Content-Length`; otherwise chunked).
+        length: Option<u64>,
+        /// The stream; taken by the attempt that sends it.
+        stream: OneShot<ByteStream>,
+    },
+}
+
+/// A stream of body chunks for async uploads.
+#[cfg(feature = "async")]
+pub type ByteStream = std::pin::Pin<
+    Box<dyn futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static>,
+>;
+
+/// A value that the first attempt takes; later attempts find it gone.
+pub struct OneShot<T>(Arc<Mutex<Option<T>>>);
+
+impl<T> OneShot<T> {
+    /// Wraps a value to be taken once.
+    ///
+    /// ```
+    /// let once = signicat_dem::request::OneShot::new(5);
+    /// assert_eq!(once.take(), Some(5));
+    /// assert_eq!(once.take(), None);
+    /// ```
+    pub fn new(value: T) -> Self {
+        OneShot(Arc::new(Mutex::new(Some(value))))
+    }
+
+    /// Takes the value, if no one has yet.
+    ///
+    /// ```
+    /// let once = signicat_dem::request::OneShot::new("x");
+    /// assert!(once.take().is_some());
+    /// ```
+    pub fn take(&self) -> Option<T> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+impl<T> Clone for OneShot<T> {
+    fn clone(&self) -> Self {
+        OneShot(Arc::clone(&self.0))
+    }
 }
 
 impl Body {
-    /// The body's length in bytes.
-    ///
-    /// ```
-    /// assert_eq!(signicat_dem::Body::Empty.len(), 0);
-    /// ```
-    pub fn len(&self) -> usize {
-        match self {
-            Body::Empty => 0,
-            Body::Bytes { data, .. } => data.len(),
-        }
-    }
-
-    /// True for an empty or absent body.
-    ///
-    /// ```
-    /// assert!(signicat_dem::Body::Empty.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The `Content-Type` to send, if there is a body.
     ///
     /// ```
@@ -110,20 +157,35 @@ impl Body {
     pub fn content_type(&self) -> Option<&str> {
         match self {
             Body::Empty => None,
-            Body::Bytes { content_type, .. } => Some(content_type),
+            Body::Bytes { content_type, .. } | Body::File { content_type, .. } => {
+                Some(content_type)
+            }
+            #[cfg(feature = "blocking")]
+            Body::Reader { content_type, .. } => Some(content_type),
+            #[cfg(feature = "async")]
+            Body::Stream { content_type, .. } => Some(content_type),
         }
     }
 
-    /// The bytes (empty for no body).
+    /// The bytes of a `Bytes` body (empty for any other kind).
     ///
     /// ```
     /// assert!(signicat_dem::Body::Empty.bytes().is_empty());
     /// ```
     pub fn bytes(&self) -> &[u8] {
         match self {
-            Body::Empty => &[],
             Body::Bytes { data, .. } => data,
+            _ => &[],
         }
+    }
+
+    /// True when a second attempt can send the same body again.
+    ///
+    /// ```
+    /// assert!(signicat_dem::Body::Empty.is_rewindable());
+    /// ```
+    pub fn is_rewindable(&self) -> bool {
+        matches!(self, Body::Empty | Body::Bytes { .. } | Body::File { .. })
     }
 }
 
@@ -136,6 +198,31 @@ impl fmt::Debug for Body {
                 .field("content_type", content_type)
                 .field("len", &data.len())
                 .finish(),
+            Body::File { content_type, path } => f
+                .debug_struct("File")
+                .field("content_type", content_type)
+                .field("path", path)
+                .finish(),
+            #[cfg(feature = "blocking")]
+            Body::Reader {
+                content_type,
+                length,
+                ..
+            } => f
+                .debug_struct("Reader")
+                .field("content_type", content_type)
+                .field("length", length)
+                .finish_non_exhaustive(),
+            #[cfg(feature = "async")]
+            Body::Stream {
+                content_type,
+                length,
+                ..
+            } => f
+                .debug_struct("Stream")
+                .field("content_type", content_type)
+                .field("length", length)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -260,12 +347,10 @@ impl RequestSpec {
         Ok(self)
     }
 
-    pub(crate) fn raw(mut self, content_type: &str, data: Arc<[u8]>) -> Result<Self, Error> {
-        check_content_type(content_type)?;
-        self.body = Body::Bytes {
-            content_type: content_type.to_owned(),
-            data,
-        };
+    /// A caller-supplied body (an upload); its content type is checked first.
+    pub(crate) fn body(mut self, body: Body) -> Result<Self, Error> {
+        check_content_type(body.content_type().unwrap_or_default())?;
+        self.body = body;
         Ok(self)
     }
 

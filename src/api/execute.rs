@@ -76,12 +76,21 @@ impl<T: Transport> Client<T> {
             };
             // A 401 with OAuth credentials: the token may have been revoked or expired
             // early. Fetch a new one once and try again; this is not a retry.
-            if err.status() == Some(401) && self.is_oauth() && !refreshed {
+            if err.status() == Some(401)
+                && self.is_oauth()
+                && !refreshed
+                && spec.body.is_rewindable()
+            {
                 refreshed = true;
                 token = self.bearer(Some(&token)).await?;
                 continue;
             }
-            match policy.next_delay(retries, &err, spec.idempotent) {
+            // A reader or stream body went with the failed attempt: it cannot be re-sent.
+            let delay = match spec.body.is_rewindable() {
+                true => policy.next_delay(retries, &err, spec.idempotent),
+                false => None,
+            };
+            match delay {
                 Some(delay) => {
                     retries += 1;
                     super::sleep(delay).await;

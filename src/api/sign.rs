@@ -1,5 +1,6 @@
 //! Sign API: documents, document collections and signing sessions (12 operations).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::client::Client;
@@ -12,7 +13,7 @@ use crate::models::sign::{
     Document, DocumentCollection, ListSigningSessions, PaginatedSigningSessionResponse,
     PostDocumentResponse, SigningSession, UpdateDocument,
 };
-use crate::request::{Api, Method, RequestSpec};
+use crate::request::{Api, Body, Method, RequestSpec};
 
 /// The Sign API operations; get one with `client.sign()`.
 pub struct Sign<'a, T: Transport> {
@@ -57,13 +58,56 @@ impl<T: Transport> Sign<'_, T> {
         content_type: &str,
         body: impl Into<Arc<[u8]>>,
     ) -> Result<PostDocumentResponse, Error> {
-        let body: Arc<[u8]> = body.into();
-        if body.is_empty() {
+        let data: Arc<[u8]> = body.into();
+        if data.is_empty() {
             return Err(Error::invalid("body", "a document cannot be empty"));
         }
+        let content_type = content_type.to_owned();
+        self.upload(Body::Bytes { content_type, data }).await
+    }
+
+    /// Uploads a file, streamed from disk in bounded memory (`POST /documents`). The file is
+    /// re-opened if the request has to be sent again.
+    ///
+    #[doc = example!("", "sign().upload_document_file(\"application/pdf\", \"contract.pdf\")")]
+    #[maybe_async]
+    pub async fn upload_document_file(
+        &self,
+        content_type: &str,
+        path: impl AsRef<Path>,
+    ) -> Result<PostDocumentResponse, Error> {
+        let path = path.as_ref().to_owned();
+        let content_type = content_type.to_owned();
+        self.upload(Body::File { content_type, path }).await
+    }
+
+    #[doc = concat!(
+        "Uploads a document read from ",
+        reader_kind!(),
+        ", streamed in bounded memory (`POST /documents`). Pass `length` when you know it ",
+        "(it is sent as `Content-Length`; otherwise the body is chunked). A reader is sent at ",
+        "most once: this upload is never retried."
+    )]
+    ///
+    #[doc = example!(
+        reader_setup!(),
+        "sign().upload_document_reader(\"application/pdf\", reader, None)"
+    )]
+    #[maybe_async]
+    pub async fn upload_document_reader(
+        &self,
+        content_type: &str,
+        reader: impl super::UploadReader,
+        length: Option<u64>,
+    ) -> Result<PostDocumentResponse, Error> {
+        self.upload(reader.into_body(content_type, length)).await
+    }
+
+    #[maybe_async]
+    pub(crate) async fn upload(&self, body: Body) -> Result<PostDocumentResponse, Error> {
         let spec = spec("upload_document", Method::Post)
             .path("documents")
-            .raw(content_type, body)?;
+            .body(body)?;
         self.client.json(spec).await
     }
 

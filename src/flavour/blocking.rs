@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::blocking::{Pages, Transport, source::PageSource};
 use crate::error::Error;
+use crate::request::{Body, OneShot};
 
 pub(crate) type RefreshLock = Mutex<()>;
 
@@ -14,6 +15,22 @@ pub(crate) fn sleep(d: Duration) {
 
 pub(crate) fn lock(m: &RefreshLock) -> MutexGuard<'_, ()> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Anything a blocking upload can read from: every `Read + Send + 'static`.
+pub trait UploadReader: std::io::Read + Send + 'static {
+    /// The request body that streams this reader once.
+    fn into_body(self, content_type: &str, length: Option<u64>) -> Body;
+}
+
+impl<R: std::io::Read + Send + 'static> UploadReader for R {
+    fn into_body(self, content_type: &str, length: Option<u64>) -> Body {
+        Body::Reader {
+            content_type: content_type.to_owned(),
+            length,
+            reader: OneShot::new(Box::new(self)),
+        }
+    }
 }
 
 /// A blocking listing is an iterator of `Result`s: it fetches the next page when the

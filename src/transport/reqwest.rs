@@ -56,9 +56,30 @@ impl Transport for ReqwestTransport {
         for (k, v) in &request.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
-        if let Body::Bytes { data, .. } = &request.body {
-            builder = builder.body(Bytes::from_owner(Arc::clone(data)));
-        }
+        builder = match &request.body {
+            Body::Empty => builder,
+            Body::Bytes { data, .. } => builder.body(Bytes::from_owner(Arc::clone(data))),
+            Body::File { path, .. } => {
+                let file = tokio::fs::File::open(path).await.map_err(|e| {
+                    Error::invalid("path", format!("cannot open {}: {e}", path.display()))
+                })?;
+                let length = file.metadata().await.ok().map(|m| m.len());
+                with_length(builder, length).body(reqwest::Body::from(file))
+            }
+            Body::Stream { stream, length, .. } => {
+                let stream = stream.take().ok_or_else(|| {
+                    Error::invalid("body", "a streamed body can be sent only once")
+                })?;
+                with_length(builder, *length).body(reqwest::Body::wrap_stream(stream))
+            }
+            #[cfg(feature = "blocking")]
+            Body::Reader { .. } => {
+                return Err(Error::invalid(
+                    "body",
+                    "a blocking reader needs the blocking client",
+                ));
+            }
+        };
         let limit = request.timeout;
         let response = builder
             .send()
@@ -87,6 +108,13 @@ impl Transport for ReqwestTransport {
                 content_length,
             },
         })
+    }
+}
+
+fn with_length(builder: reqwest::RequestBuilder, length: Option<u64>) -> reqwest::RequestBuilder {
+    match length {
+        Some(n) => builder.header("content-length", n),
+        None => builder,
     }
 }
 

@@ -7,6 +7,7 @@ use crate::blocking::{HttpResponse, Transport};
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind};
 use crate::request::{Body, HttpRequest, Method};
+use ureq::{AsSendBody, SendBody};
 
 /// The default blocking transport: a ureq agent with a connection pool.
 #[derive(Debug, Clone)]
@@ -41,23 +42,30 @@ impl Transport for UreqTransport {
         for (k, v) in &request.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
-        let body: &[u8] = match &request.body {
-            Body::Empty => &[],
-            Body::Bytes { data, .. } => data,
+        let response = match &request.body {
+            Body::Empty => self.run(builder, SendBody::none(), &request)?,
+            Body::Bytes { data, .. } => self.run(builder, &data[..], &request)?,
+            Body::File { path, .. } => {
+                let file = std::fs::File::open(path).map_err(|e| {
+                    Error::invalid("path", format!("cannot open {}: {e}", path.display()))
+                })?;
+                let length = file.metadata().ok().map(|m| m.len());
+                let builder = with_length(builder, length);
+                self.run(builder, SendBody::from_owned_reader(file), &request)?
+            }
+            Body::Reader { reader, length, .. } => {
+                let reader = reader.take().ok_or_else(already_sent)?;
+                let builder = with_length(builder, *length);
+                self.run(builder, SendBody::from_owned_reader(reader), &request)?
+            }
+            #[cfg(feature = "async")]
+            Body::Stream { .. } => {
+                return Err(Error::invalid(
+                    "body",
+                    "an async stream needs the async client",
+                ));
+            }
         };
-        let http_request = builder
-            .body(body)
-            .map_err(|e| Error::invalid("request", format!("cannot build the request: {e}")))?;
-        let http_request = self
-            .agent
-            .configure_request(http_request)
-            .timeout_global(Some(request.timeout))
-            .timeout_connect(Some(request.connect_timeout))
-            .build();
-        let response = self
-            .agent
-            .run(http_request)
-            .map_err(|e| map_error(e, Some(request.timeout)))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -84,6 +92,42 @@ impl Transport for UreqTransport {
             },
         })
     }
+}
+
+impl UreqTransport {
+    fn run(
+        &self,
+        builder: ureq::http::request::Builder,
+        body: impl AsSendBody,
+        request: &HttpRequest,
+    ) -> Result<ureq::http::Response<ureq::Body>, Error> {
+        let http_request = builder
+            .body(body)
+            .map_err(|e| Error::invalid("request", format!("cannot build the request: {e}")))?;
+        let http_request = self
+            .agent
+            .configure_request(http_request)
+            .timeout_global(Some(request.timeout))
+            .timeout_connect(Some(request.connect_timeout))
+            .build();
+        self.agent
+            .run(http_request)
+            .map_err(|e| map_error(e, Some(request.timeout)))
+    }
+}
+
+fn with_length(
+    builder: ureq::http::request::Builder,
+    length: Option<u64>,
+) -> ureq::http::request::Builder {
+    match length {
+        Some(n) => builder.header("content-length", n),
+        None => builder,
+    }
+}
+
+fn already_sent() -> Error {
+    Error::invalid("body", "a streamed body can be sent only once")
 }
 
 fn map_error(err: ureq::Error, limit: Option<std::time::Duration>) -> Error {

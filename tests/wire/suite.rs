@@ -227,6 +227,119 @@ async fn delete_document_then_404(h: &Harness) {
     assert_eq!(err.status(), Some(404));
 }
 
+#[maybe_async]
+async fn upload_document_file_streams_from_disk(h: &Harness) {
+    let dir = std::env::temp_dir().join(format!(
+        "signicat-dem-test-{}-{}",
+        std::process::id(),
+        FLAVOUR
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("contract.pdf");
+    let big: Vec<u8> = (0..300_000u32).flat_map(|i| i.to_le_bytes()).collect();
+    std::fs::write(&path, &big).expect("write");
+    let resp = h
+        .client
+        .sign()
+        .upload_document_file("application/pdf", &path)
+        .await
+        .expect("upload file");
+    let e = last(h);
+    assert_eq!(
+        (e.method.as_str(), e.path.as_str()),
+        ("POST", "/sign/documents")
+    );
+    assert_eq!(
+        e.header("content-length"),
+        Some(big.len().to_string().as_str())
+    );
+    assert_eq!(e.body_sha256, sha256_hex(&big));
+    let id = resp.document_id.expect("id");
+    let back = h.client.sign().get_document(&id).await.expect("download");
+    assert_eq!(back, big);
+    let missing = h
+        .client
+        .sign()
+        .upload_document_file("application/pdf", dir.join("nope.pdf"))
+        .await;
+    let err = missing.expect_err("no such file");
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidInput { .. }),
+        "{err:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[maybe_async]
+async fn upload_document_reader_streams_once(h: &Harness) {
+    let data = b"plain text evidence\n".repeat(1000);
+    let reader = std::io::Cursor::new(data.clone());
+    let resp = h
+        .client
+        .sign()
+        .upload_document_reader("text/plain", reader, None)
+        .await
+        .expect("upload reader");
+    let e = last(h);
+    assert_eq!(
+        e.header("transfer-encoding"),
+        Some("chunked"),
+        "unknown length: chunked"
+    );
+    assert_eq!(e.body_sha256, sha256_hex(&data));
+    assert_eq!(e.header("content-type"), Some("text/plain"));
+    let id = resp.document_id.expect("id");
+    let back = h.client.sign().get_document(&id).await.expect("download");
+    assert_eq!(back, data);
+
+    let reader = std::io::Cursor::new(data.clone());
+    let len = data.len() as u64;
+    h.client
+        .sign()
+        .upload_document_reader("text/plain", reader, Some(len))
+        .await
+        .expect("upload with length");
+    assert_eq!(
+        last(h).header("content-length"),
+        Some(len.to_string().as_str())
+    );
+
+    // A reader cannot be re-sent, so even a retryable failure is final.
+    h.server
+        .inject(Fault::status(Some("POST"), "/sign/documents", 503));
+    let reader = std::io::Cursor::new(data.clone());
+    let client = h.client(|b| b.max_retries(3));
+    let err = client
+        .sign()
+        .upload_document_reader("text/plain", reader, Some(len))
+        .await
+        .expect_err("503");
+    assert_eq!(err.attempts(), 1);
+}
+
+#[maybe_async]
+async fn get_cut_mid_body_is_retried(h: &Harness) {
+    let big: Vec<u8> = (0..50_000u32).flat_map(|i| i.to_be_bytes()).collect();
+    let id = upload(h, &big).await;
+    let path = format!("/sign/documents/{id}");
+    h.server
+        .inject(Fault::close_after(Some("GET"), &path, 1_000));
+    let back = h
+        .client
+        .sign()
+        .get_document(&id)
+        .await
+        .expect("retried after the cut");
+    assert_eq!(back, big);
+    let gets = h
+        .server
+        .journal()
+        .iter()
+        .filter(|e| e.method == "GET" && e.path == path)
+        .count();
+    assert_eq!(gets, 2);
+}
+
 // ---------------------------------------------------------------- Sign: collections
 
 #[maybe_async]
@@ -1161,6 +1274,9 @@ async fn oauth_cold_cache_under_100_concurrent_calls_fetches_one_token(_h: &Harn
 }
 
 cases!(
+    upload_document_file_streams_from_disk,
+    upload_document_reader_streams_once,
+    get_cut_mid_body_is_retried,
     oauth_token_is_fetched_once_cached_and_sent,
     oauth_token_is_refreshed_ahead_of_expiry_exactly_once,
     oauth_401_refreshes_once_and_retries_once,
