@@ -81,6 +81,7 @@ pub mod models;
 mod pagination;
 pub mod request;
 pub mod retry;
+mod trace;
 pub mod transport;
 
 pub use config::{RequestOptions, WaitOptions};

@@ -290,6 +290,8 @@ pub(crate) struct RequestSpec {
     pub method: Method,
     pub api: Api,
     pub segments: Vec<String>,
+    /// The path with ids as `{name}`: safe to log.
+    pub template: String,
     pub query: Vec<(&'static str, String)>,
     pub body: Body,
     /// True when repeating the request cannot change the outcome (GET, DELETE, PATCH with
@@ -303,6 +305,10 @@ impl RequestSpec {
             operation,
             idempotent: method != Method::Post,
             method,
+            template: match api {
+                Api::Sign => "/sign".to_owned(),
+                Api::Dem => "/dem".to_owned(),
+            },
             api,
             segments: Vec::new(),
             query: Vec::new(),
@@ -312,6 +318,8 @@ impl RequestSpec {
 
     /// A fixed path segment, written by us (no user data).
     pub(crate) fn path(mut self, segment: &'static str) -> Self {
+        self.template.push('/');
+        self.template.push_str(segment);
         self.segments.push(segment.to_owned());
         self
     }
@@ -328,6 +336,9 @@ impl RequestSpec {
                 "`.` and `..` cannot be addressed as a path segment",
             ));
         }
+        self.template.push_str("/{");
+        self.template.push_str(field);
+        self.template.push('}');
         self.segments.push(value.to_owned());
         Ok(self)
     }

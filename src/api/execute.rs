@@ -10,6 +10,7 @@ use crate::auth::{Credentials, Secret, TokenResponse};
 use crate::error::{Error, decode_json as decode};
 use crate::request::{Body, HttpRequest, Method, RequestSpec, append_query};
 use crate::retry::parse_retry_after;
+use crate::trace::OperationSpan;
 
 impl<T: Transport> Client<T> {
     /// Sends `spec` until it succeeds or the retry policy gives up; returns the 2xx
@@ -41,7 +42,14 @@ impl<T: Transport> Client<T> {
             None => settings.retry.clone(),
         };
         let url = self.url(spec);
-        let mut token = self.bearer(None).await?;
+        let span = OperationSpan::new(spec);
+        let mut token = match self.bearer(None).await {
+            Ok(token) => token,
+            Err(err) => {
+                span.failed(&err);
+                return Err(err);
+            }
+        };
         let mut refreshed = false;
         let mut retries = 0u32;
         let mut attempts = 0u32;
@@ -50,7 +58,10 @@ impl<T: Transport> Client<T> {
             let request = self.http_request(spec, &url, &token);
             let err = match self.inner.transport.send(request).await {
                 Ok(resp) if (200..300).contains(&resp.status) => match read_limit {
-                    None => return Ok((resp, None)),
+                    None => {
+                        span.attempt(attempts, Some(resp.status), None);
+                        return Ok((resp, None));
+                    }
                     Some(limit) => {
                         let HttpResponse {
                             status,
@@ -59,6 +70,7 @@ impl<T: Transport> Client<T> {
                         } = resp;
                         match body.read_limited(limit).await {
                             Ok(bytes) => {
+                                span.attempt(attempts, Some(status), None);
                                 let empty = super::ResponseBody::from_bytes(Vec::new());
                                 let resp = HttpResponse {
                                     status,
@@ -74,6 +86,7 @@ impl<T: Transport> Client<T> {
                 Ok(resp) => self.api_error(resp).await,
                 Err(err) => err,
             };
+            span.attempt(attempts, err.status(), Some(&err));
             // A 401 with OAuth credentials: the token may have been revoked or expired
             // early. Fetch a new one once and try again; this is not a retry.
             if err.status() == Some(401)
@@ -96,7 +109,9 @@ impl<T: Transport> Client<T> {
                     super::sleep(delay).await;
                 }
                 None => {
-                    return Err(err.with_operation(spec.operation).with_attempts(attempts));
+                    let err = err.with_operation(spec.operation).with_attempts(attempts);
+                    span.failed(&err);
+                    return Err(err);
                 }
             }
         }
