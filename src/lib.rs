@@ -90,6 +90,97 @@ pub use error::{Error, ErrorKind, InvalidParam, Problem};
 pub use request::{Body, HttpRequest, Method, encode_segment};
 pub use retry::RetryPolicy;
 
+// Doc examples for the twice-compiled endpoint layer, written once. They ask `flavour!(…)`
+// for the client type, the function around the example and `.await`; each wrapper module
+// below defines its own `flavour!` (macro_rules resolves it where the example is used).
+
+/// A doc example for one call.
+macro_rules! example {
+    ($setup:expr, $call:expr) => {
+        concat!(
+            "```no_run\n",
+            flavour!(open),
+            "let client = signicat_dem::",
+            flavour!(client),
+            "::new(\"TOKEN\")?;\n",
+            $setup,
+            "let result = client.",
+            $call,
+            flavour!(await),
+            "?;\n",
+            "# let _ = result;\n",
+            flavour!(close),
+            "```"
+        )
+    };
+}
+
+/// A doc example for a paginated listing.
+macro_rules! pages_example {
+    ($call:expr) => {
+        concat!(
+            "```no_run\n",
+            flavour!(open),
+            "let client = signicat_dem::",
+            flavour!(client),
+            "::new(\"TOKEN\")?;\n",
+            "let mut items = client.",
+            $call,
+            ";\n",
+            "while let Some(item) = items.try_next()",
+            flavour!(await),
+            "? {\n",
+            "    # let _ = item;\n",
+            "}\n",
+            flavour!(close),
+            "```"
+        )
+    };
+}
+
+/// A doc example showing every builder setting.
+macro_rules! builder_example {
+    () => {
+        concat!(
+            "```no_run\n",
+            "# fn main() -> Result<(), signicat_dem::Error> {\n",
+            "use std::time::Duration;\n",
+            "let client = signicat_dem::",
+            flavour!(client),
+            "::builder()\n",
+            "    .client_credentials(\"client-id\", \"client-secret\")\n",
+            "    .scope(\"signicat-api\")\n",
+            "    .environment(signicat_dem::Environment::production())\n",
+            "    .timeout(Duration::from_secs(30))\n",
+            "    .connect_timeout(Duration::from_secs(5))\n",
+            "    .retry(signicat_dem::RetryPolicy::default())\n",
+            "    .max_retries(3)\n",
+            "    .max_json_bytes(8 << 20)\n",
+            "    .max_download_bytes(1 << 30)\n",
+            "    .allow_insecure_http(false)\n",
+            "    .user_agent_suffix(\"my-app/1.0\")\n",
+            "    .build()?;\n",
+            "# let _ = client;\n",
+            "# Ok(()) }\n",
+            "```"
+        )
+    };
+}
+
+/// A doc example for `from_env`.
+macro_rules! from_env_example {
+    () => {
+        concat!(
+            "```no_run\n",
+            "let client = signicat_dem::",
+            flavour!(client),
+            "::from_env()?;\n",
+            "# Ok::<(), signicat_dem::Error>(())\n",
+            "```"
+        )
+    };
+}
+
 /// The blocking flavour of the endpoint layer (`src/api/`, compiled without `async`).
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
@@ -97,94 +188,28 @@ pub use retry::RetryPolicy;
 pub mod blocking {
     use maybe_async::must_be_sync as maybe_async;
 
+    /// Per-flavour text for the doc examples (see the macros at the crate root).
     macro_rules! flavour {
         () => {
             "blocking"
         };
-    }
-
-    /// A doc example for one call, in this flavour.
-    macro_rules! example {
-        ($setup:expr, $call:expr) => {
-            concat!(
-                "```no_run\n",
-                "# fn main() -> Result<(), signicat_dem::Error> {\n",
-                "let client = signicat_dem::Client::new(\"TOKEN\")?;\n",
-                $setup,
-                "let result = client.",
-                $call,
-                "?;\n",
-                "# let _ = result;\n",
-                "# Ok(()) }\n",
-                "```"
-            )
+        (client) => {
+            "Client"
         };
-    }
-
-    macro_rules! builder_example {
-        () => {
-            concat!(
-                "```no_run\n",
-                "# fn main() -> Result<(), signicat_dem::Error> {\n",
-                "use std::time::Duration;\n",
-                "let client = signicat_dem::Client::builder()\n",
-                "    .client_credentials(\"client-id\", \"client-secret\")\n",
-                "    .scope(\"signicat-api\")\n",
-                "    .environment(signicat_dem::Environment::production())\n",
-                "    .timeout(Duration::from_secs(30))\n",
-                "    .connect_timeout(Duration::from_secs(5))\n",
-                "    .retry(signicat_dem::RetryPolicy::default())\n",
-                "    .max_retries(3)\n",
-                "    .max_json_bytes(8 << 20)\n",
-                "    .max_download_bytes(1 << 30)\n",
-                "    .allow_insecure_http(false)\n",
-                "    .user_agent_suffix(\"my-app/1.0\")\n",
-                "    .build()?;\n",
-                "# let _ = client;\n",
-                "# Ok(()) }\n",
-                "```"
-            )
+        (open) => {
+            "# fn main() -> Result<(), signicat_dem::Error> {\n"
         };
-    }
-
-    macro_rules! reader_kind {
-        () => {
+        (close) => {
+            "# Ok(()) }\n"
+        };
+        (await) => {
+            ""
+        };
+        (reader_kind) => {
             "any `std::io::Read`"
         };
-    }
-
-    macro_rules! reader_setup {
-        () => {
+        (reader_setup) => {
             "let reader = std::io::Cursor::new(b\"%PDF-1.4 ...\".to_vec());\n"
-        };
-    }
-
-    macro_rules! pages_example {
-        ($call:expr) => {
-            concat!(
-                "```no_run\n",
-                "# fn main() -> Result<(), signicat_dem::Error> {\n",
-                "let client = signicat_dem::Client::new(\"TOKEN\")?;\n",
-                "for item in client.",
-                $call,
-                " {\n",
-                "    let item = item?;\n",
-                "    # let _ = item;\n",
-                "}\n",
-                "# Ok(()) }\n",
-                "```"
-            )
-        };
-    }
-
-    macro_rules! from_env_example {
-        () => {
-            concat!(
-                "```no_run\n",
-                "let client = signicat_dem::Client::from_env()?;\n",
-                "# Ok::<(), signicat_dem::Error>(())\n",
-                "```"
-            )
         };
     }
 
@@ -200,10 +225,10 @@ pub mod blocking {
     pub use self::pagination::{Pages, RecordPages, SigningSessionPages, source};
     pub use self::sign::Sign;
     pub use self::transport::{HttpResponse, Transport};
+    pub use crate::flavour::blocking::UploadReader;
     pub use crate::transport::ureq::ResponseBody;
 
     pub(crate) type DefaultTransport = crate::transport::ureq::UreqTransport;
-    pub use crate::flavour::blocking::UploadReader;
     pub(crate) use crate::flavour::blocking::{RefreshLock, lock, sleep};
 }
 
@@ -215,97 +240,28 @@ pub mod blocking {
 pub mod nonblocking {
     use maybe_async::must_be_async as maybe_async;
 
+    /// Per-flavour text for the doc examples (see the macros at the crate root).
     macro_rules! flavour {
         () => {
             "async"
         };
-    }
-
-    /// A doc example for one call, in this flavour.
-    macro_rules! example {
-        ($setup:expr, $call:expr) => {
-            concat!(
-                "```no_run\n",
-                "# async fn run() -> Result<(), signicat_dem::Error> {\n",
-                "let client = signicat_dem::AsyncClient::new(\"TOKEN\")?;\n",
-                $setup,
-                "let result = client.",
-                $call,
-                ".await?;\n",
-                "# let _ = result;\n",
-                "# Ok(()) }\n",
-                "# fn main() {}\n",
-                "```"
-            )
+        (client) => {
+            "AsyncClient"
         };
-    }
-
-    macro_rules! builder_example {
-        () => {
-            concat!(
-                "```no_run\n",
-                "# fn main() -> Result<(), signicat_dem::Error> {\n",
-                "use std::time::Duration;\n",
-                "let client = signicat_dem::AsyncClient::builder()\n",
-                "    .client_credentials(\"client-id\", \"client-secret\")\n",
-                "    .scope(\"signicat-api\")\n",
-                "    .environment(signicat_dem::Environment::production())\n",
-                "    .timeout(Duration::from_secs(30))\n",
-                "    .connect_timeout(Duration::from_secs(5))\n",
-                "    .retry(signicat_dem::RetryPolicy::default())\n",
-                "    .max_retries(3)\n",
-                "    .max_json_bytes(8 << 20)\n",
-                "    .max_download_bytes(1 << 30)\n",
-                "    .allow_insecure_http(false)\n",
-                "    .user_agent_suffix(\"my-app/1.0\")\n",
-                "    .build()?;\n",
-                "# let _ = client;\n",
-                "# Ok(()) }\n",
-                "```"
-            )
+        (open) => {
+            "# async fn run() -> Result<(), signicat_dem::Error> {\n"
         };
-    }
-
-    macro_rules! reader_kind {
-        () => {
+        (close) => {
+            "# Ok(()) }\n# fn main() {}\n"
+        };
+        (await) => {
+            ".await"
+        };
+        (reader_kind) => {
             "any `tokio::io::AsyncRead`"
         };
-    }
-
-    macro_rules! reader_setup {
-        () => {
-            "let reader = std::io::Cursor::new(b\"%PDF-1.4 ...\".to_vec());\n"
-        };
-    }
-
-    macro_rules! pages_example {
-        ($call:expr) => {
-            concat!(
-                "```no_run\n",
-                "# async fn run() -> Result<(), signicat_dem::Error> {\n",
-                "let client = signicat_dem::AsyncClient::new(\"TOKEN\")?;\n",
-                "let mut items = client.",
-                $call,
-                ";\n",
-                "while let Some(item) = items.try_next().await? {\n",
-                "    # let _ = item;\n",
-                "}\n",
-                "// or: items.into_stream() for a futures Stream\n",
-                "# Ok(()) }\n",
-                "# fn main() {}\n",
-                "```"
-            )
-        };
-    }
-
-    macro_rules! from_env_example {
-        () => {
-            concat!(
-                "```no_run\n",
-                "let client = signicat_dem::AsyncClient::from_env()?;\n",
-                "# Ok::<(), signicat_dem::Error>(())\n",
-                "```"
-            )
+        (reader_setup) => {
+            "let reader = std::io::Cursor::new(b\"%PDF-1.4 ...\".to_vec()); // any AsyncRead\n"
         };
     }
 
@@ -321,10 +277,10 @@ pub mod nonblocking {
     pub use self::pagination::{Pages, RecordPages, SigningSessionPages, source};
     pub use self::sign::Sign;
     pub use self::transport::{HttpResponse, Transport};
+    pub use crate::flavour::nonblocking::UploadReader;
     pub use crate::transport::reqwest::ResponseBody;
 
     pub(crate) type DefaultTransport = crate::transport::reqwest::ReqwestTransport;
-    pub use crate::flavour::nonblocking::UploadReader;
     pub(crate) use crate::flavour::nonblocking::{RefreshLock, lock, sleep};
 }
 

@@ -83,14 +83,14 @@ impl<T: Transport> Sign<'_, T> {
 
     #[doc = concat!(
         "Uploads a document read from ",
-        reader_kind!(),
+        flavour!(reader_kind),
         ", streamed in bounded memory (`POST /documents`). Pass `length` when you know it ",
         "(it is sent as `Content-Length`; otherwise the body is chunked). A reader is sent at ",
         "most once: this upload is never retried."
     )]
     ///
     #[doc = example!(
-        reader_setup!(),
+        flavour!(reader_setup),
         "sign().upload_document_reader(\"application/pdf\", reader, None)"
     )]
     #[maybe_async]

@@ -8,7 +8,8 @@ use signicat_dem::ErrorKind;
 use signicat_dem::models::*;
 use signicat_dem_mock::{Fault, JournalEntry};
 
-use super::{FLAVOUR, Harness, fast_retries, maybe_async};
+use super::harness::{Harness, fast_retries, oauth};
+use super::{FLAVOUR, maybe_async};
 
 const PDF: &[u8] =
     b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n\x00\x01\x02 binary tail\n%%EOF\n";
@@ -1178,7 +1179,7 @@ async fn query_all_walks_pages(h: &Harness) {
 
 #[maybe_async]
 async fn oauth_token_is_fetched_once_cached_and_sent(_h: &Harness) {
-    let (server, client) = super::oauth(Duration::from_secs(600), "s3cret-client-secret").await;
+    let (server, client) = oauth(Duration::from_secs(600), "s3cret-client-secret").await;
     for _ in 0..3 {
         client.dem().ping().await.expect("ping");
     }
@@ -1212,7 +1213,7 @@ async fn oauth_token_is_fetched_once_cached_and_sent(_h: &Harness) {
 
 #[maybe_async]
 async fn oauth_token_is_refreshed_ahead_of_expiry_exactly_once(_h: &Harness) {
-    let (server, client) = super::oauth(Duration::from_secs(2), "s3cret-client-secret").await;
+    let (server, client) = oauth(Duration::from_secs(2), "s3cret-client-secret").await;
     client.dem().ping().await.expect("ping");
     super::pause(Duration::from_millis(2_100)).await;
     client.dem().ping().await.expect("ping after expiry");
@@ -1226,7 +1227,7 @@ async fn oauth_token_is_refreshed_ahead_of_expiry_exactly_once(_h: &Harness) {
 
 #[maybe_async]
 async fn oauth_401_refreshes_once_and_retries_once(_h: &Harness) {
-    let (server, client) = super::oauth(Duration::from_secs(600), "s3cret-client-secret").await;
+    let (server, client) = oauth(Duration::from_secs(600), "s3cret-client-secret").await;
     client.dem().ping().await.expect("ping");
     server.inject(Fault::status(Some("GET"), "/dem/.ping", 401));
     client.dem().ping().await.expect("refreshed and retried");
@@ -1243,7 +1244,7 @@ async fn oauth_401_refreshes_once_and_retries_once(_h: &Harness) {
 
 #[maybe_async]
 async fn oauth_wrong_secret_is_a_clear_error_without_the_secret(_h: &Harness) {
-    let (server, client) = super::oauth(Duration::from_secs(600), "WRONG-secret-4242").await;
+    let (server, client) = oauth(Duration::from_secs(600), "WRONG-secret-4242").await;
     let err = client.dem().ping().await.expect_err("invalid_client");
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.operation(), Some("fetch_token"));
@@ -1262,7 +1263,7 @@ async fn oauth_wrong_secret_is_a_clear_error_without_the_secret(_h: &Harness) {
 
 #[maybe_async]
 async fn oauth_cold_cache_under_100_concurrent_calls_fetches_one_token(_h: &Harness) {
-    let (server, client) = super::oauth(Duration::from_secs(600), "s3cret-client-secret").await;
+    let (server, client) = oauth(Duration::from_secs(600), "s3cret-client-secret").await;
     let results = super::ping_concurrently(&client, 100).await;
     assert_eq!(results.len(), 100);
     assert!(
