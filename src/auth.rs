@@ -45,7 +45,7 @@ impl Credentials {
     /// `Authorization: Basic …` for the token endpoint (RFC 6749 §2.3.1: both parts
     /// form-urlencoded before base64).
     pub(crate) fn basic_header(client_id: &str, client_secret: &Secret) -> String {
-        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let raw = format!("{}:{}", enc(client_id), enc(client_secret.expose()));
         format!(
             "Basic {}",

@@ -1,6 +1,8 @@
 //! Where the two APIs live: production, a custom pair of base URLs, or the local emulator.
 
-use url::Url;
+use std::net::IpAddr;
+
+use http::Uri;
 
 use crate::error::Error;
 
@@ -128,40 +130,41 @@ impl Default for Environment {
     }
 }
 
-/// Checks a base URL and strips its trailing slashes. Query strings and fragments make no
-/// sense in a base URL and are refused rather than silently dropped.
+/// Checks a base URL and strips its trailing slashes. Query strings, fragments and embedded
+/// credentials make no sense in a base URL and are refused rather than silently dropped.
 fn normalise(raw: &str, what: &'static str) -> Result<String, Error> {
-    let url = Url::parse(raw).map_err(|e| Error::config(format!("{what} `{raw}`: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::config(format!(
-            "{what} `{raw}`: scheme must be http or https"
-        )));
+    let bad = |why: &str| Error::config(format!("{what} `{raw}`: {why}"));
+    if raw.contains('#') {
+        return Err(bad("must not have a fragment"));
     }
-    if url.host().is_none() {
-        return Err(Error::config(format!("{what} `{raw}`: no host")));
+    let uri: Uri = raw.parse().map_err(|e| bad(&format!("{e}")))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        _ => return Err(bad("scheme must be http or https")),
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "{what} `{raw}`: must not have a query or fragment"
-        )));
+    let authority = uri.authority().ok_or_else(|| bad("no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(bad("must not embed credentials"));
     }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(format!("{what}: must not embed credentials")));
+    if authority.host().is_empty() {
+        return Err(bad("no host"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    if uri.query().is_some() {
+        return Err(bad("must not have a query"));
+    }
+    Ok(raw.trim_end_matches('/').to_owned())
 }
 
 fn is_secure_or_loopback(raw: &str) -> bool {
-    let Ok(url) = Url::parse(raw) else {
+    let Ok(uri) = raw.parse::<Uri>() else {
         return false;
     };
-    match (url.scheme(), url.host()) {
-        ("https", _) => true,
-        (_, Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
-        (_, Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
-        (_, Some(url::Host::Domain(d))) => d == "localhost",
-        _ => false,
+    if uri.scheme_str() == Some("https") {
+        return true;
     }
+    let host = uri.host().unwrap_or_default();
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -181,9 +184,21 @@ mod tests {
 
     #[test]
     fn bad_urls_are_config_errors() {
-        assert!(Environment::custom("ftp://x", "https://y").is_err());
-        assert!(Environment::custom("https://x?a=1", "https://y").is_err());
-        assert!(Environment::local("not a url").is_err());
+        for bad in [
+            "ftp://x",
+            "https://x?a=1",
+            "https://x#frag",
+            "https://user:pw@x",
+            "not a url",
+            "/relative",
+            "",
+        ] {
+            assert!(Environment::custom(bad, "https://y").is_err(), "{bad:?}");
+        }
+        assert!(Environment::local("http://[::1]:8080").unwrap().insecure_url().is_none());
+        assert!(Environment::local("http://localhost:8080").unwrap().insecure_url().is_none());
+        assert!(Environment::local("http://127.0.0.2").unwrap().insecure_url().is_none());
+        assert!(Environment::local("http://10.0.0.1").unwrap().insecure_url().is_some());
     }
 
     #[test]

@@ -237,15 +237,17 @@ pub(crate) fn check_batch_ttl(req: &Req) -> Result<(Value, i64), Problem> {
 fn set_expiry_dates(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
     let (query, ttl) = check_batch_ttl(req)?;
     let expiry = expiry_from(now(), ttl).ok_or_else(|| Problem::invalid("ttl", "is too large"))?;
+    let query = crate::query::Query::compile(&query)
+        .map_err(|e| Problem::invalid(format!("query.{}", e.field), e.reason))?;
     let mut store = lock(&app.store);
-    let mut hits = Vec::new();
-    for (i, r) in store.records.iter().enumerate() {
-        match crate::query::matches(&r.query_view(), &query) {
-            Ok(true) => hits.push(i),
-            Ok(false) => {}
-            Err(e) => return Err(Problem::invalid(format!("query.{}", e.field), e.reason)),
-        }
-    }
+    let hits: Vec<usize> = (0..store.records.len())
+        .filter(|&i| {
+            store
+                .records
+                .get(i)
+                .is_some_and(|r| query.matches(&r.query_view()))
+        })
+        .collect();
     for &i in &hits {
         if let Some(r) = store.records.get_mut(i) {
             r.expiry = expiry;
@@ -292,15 +294,14 @@ pub(crate) fn check_query_request(req: &Req) -> Result<(i64, i64, Value), Proble
 
 fn query_records(app: &App, req: &Req) -> Result<Response<Body>, Problem> {
     let (page, size, query) = check_query_request(req)?;
+    let query =
+        crate::query::Query::compile(&query).map_err(|e| Problem::invalid(e.field, e.reason))?;
     let store = lock(&app.store);
-    let mut matched = Vec::new();
-    for r in &store.records {
-        match crate::query::matches(&r.query_view(), &query) {
-            Ok(true) => matched.push(r),
-            Ok(false) => {}
-            Err(e) => return Err(Problem::invalid(e.field, e.reason)),
-        }
-    }
+    let matched: Vec<&Record> = store
+        .records
+        .iter()
+        .filter(|r| query.matches(&r.query_view()))
+        .collect();
     let total = matched.len() as i64;
     let pages = (total + size - 1) / size;
     let skip = usize::try_from(page.saturating_mul(size)).unwrap_or(usize::MAX);
@@ -333,7 +334,7 @@ fn stats(app: &App) -> Value {
             .unwrap_or(0);
     }
     let total = store.records.len() as u64;
-    let avg = if total == 0 { 0 } else { size / total };
+    let avg = size.checked_div(total).unwrap_or(0);
     json!({
         "totalRecords": total,
         "totalRecordsByType": by_type,

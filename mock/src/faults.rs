@@ -36,7 +36,7 @@ pub enum FaultAction {
     /// is a problem document, or a short `text/html` page when `non_json` is set. `retry_after`
     /// adds a `Retry-After` header (seconds).
     Status {
-        /// HTTP status to answer with (100..=999; out-of-range values answer 500).
+        /// HTTP status to answer with (200..=999; other values answer 500).
         status: u16,
         /// Seconds for a `Retry-After` header.
         #[serde(default)]

@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use axum::middleware::Next;
 use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 
@@ -159,7 +160,11 @@ pub(crate) async fn journal_and_faults(
 }
 
 fn fault_answer(status: u16, retry_after: Option<u64>, non_json: bool) -> Response<Body> {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // Informational statuses cannot be final answers; they (and invalid codes) answer 500.
+    let status = StatusCode::from_u16(status)
+        .ok()
+        .filter(|s| !s.is_informational())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = if non_json {
         let html = format!(
             "<html><head><title>{status}</title></head><body><h1>{status}</h1><p>fault injected by signicat-dem-mock</p></body></html>"
@@ -190,18 +195,20 @@ async fn cut_body(resp: Response<Body>, keep: usize) -> Response<Body> {
         Err(_) => Bytes::new(),
     };
     let head = full.slice(..keep.min(full.len()));
-    let mut chunks: Vec<Result<Bytes, std::io::Error>> = Vec::new();
-    if !head.is_empty() {
-        chunks.push(Ok(head));
-    }
-    chunks.push(Err(std::io::Error::new(
-        std::io::ErrorKind::ConnectionAborted,
-        "signicat-dem-mock: close_after fault",
-    )));
+    // Yield the head, pause so hyper flushes the headers and the head, then fail the body.
+    let head =
+        futures_util::stream::iter((!head.is_empty()).then_some(Ok::<Bytes, std::io::Error>(head)));
+    let abort = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "signicat-dem-mock: close_after fault",
+        ))
+    });
+    let stream = head.chain(abort);
     parts.headers.remove(header::TRANSFER_ENCODING);
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
-    let stream = futures_util::stream::iter(chunks);
     Response::from_parts(parts, Body::from_stream(stream))
 }

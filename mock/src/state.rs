@@ -84,13 +84,19 @@ impl Shared {
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
     next: u64,
-    entries: Vec<(u64, JournalEntry)>,
+    entries: std::collections::VecDeque<(u64, JournalEntry)>,
 }
+
+/// The journal keeps the most recent entries only, so a long-running emulator stays bounded.
+pub(crate) const JOURNAL_CAP: usize = 10_000;
 
 impl Journal {
     pub fn open(&mut self, entry: JournalEntry) -> u64 {
         self.next += 1;
-        self.entries.push((self.next, entry));
+        if self.entries.len() >= JOURNAL_CAP {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((self.next, entry));
         self.next
     }
 

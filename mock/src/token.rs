@@ -26,8 +26,9 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response<B
     resp
 }
 
-/// Client credentials from HTTP Basic (`id:secret`, each form-urlencoded per RFC 6749 2.3.1).
-fn basic_credentials(req: &Req) -> Option<(String, String)> {
+/// Client credentials from HTTP Basic: `id:secret`, each form-urlencoded per RFC 6749 2.3.1.
+/// Many clients skip that encoding, so both the decoded and the raw pair are candidates.
+fn basic_credentials(req: &Req) -> Option<Vec<(String, String)>> {
     let value = req.headers.get(header::AUTHORIZATION)?;
     let value = String::from_utf8_lossy(value.as_bytes());
     let (scheme, b64) = value.trim().split_once(' ')?;
@@ -45,7 +46,10 @@ fn basic_credentials(req: &Req) -> Option<(String, String)> {
             .map(|(_, v)| v.into_owned())
             .unwrap_or_else(|| s.to_string())
     };
-    Some((dec(id), dec(secret)))
+    Some(vec![
+        (dec(id), dec(secret)),
+        (id.to_string(), secret.to_string()),
+    ])
 }
 
 pub(crate) fn handle(app: &App, req: &Req) -> Response<Body> {
@@ -61,16 +65,19 @@ pub(crate) fn handle(app: &App, req: &Req) -> Response<Body> {
         .collect();
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
 
-    let creds =
-        basic_credentials(req).or_else(|| Some((field("client_id")?, field("client_secret")?)));
-    let Some((id, secret)) = creds else {
+    let creds = basic_credentials(req)
+        .or_else(|| Some(vec![(field("client_id")?, field("client_secret")?)]));
+    let Some(candidates) = creds else {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "client authentication is required (HTTP Basic or client_id/client_secret)",
         );
     };
-    if id != app.config.client_id || secret != app.config.client_secret {
+    let known = candidates
+        .iter()
+        .any(|(id, secret)| *id == app.config.client_id && *secret == app.config.client_secret);
+    if !known {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -95,7 +102,7 @@ pub(crate) fn handle(app: &App, req: &Req) -> Response<Body> {
         }
     }
     let expires_in = app.config.token_expires_in;
-    let token = app.issue_token(&id, expires_in);
+    let token = app.issue_token(&app.config.client_id, expires_in);
     let scope = field("scope").unwrap_or_else(|| "signicat-api".to_string());
     let body: Value = json!({
         "access_token": token,

@@ -247,7 +247,7 @@ impl<T: Transport> Client<T> {
         scope: &str,
     ) -> Result<Secret, Error> {
         let settings = &self.inner.settings;
-        let form = url::form_urlencoded::Serializer::new(String::new())
+        let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "client_credentials")
             .append_pair("scope", scope)
             .finish();
