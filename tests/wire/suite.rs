@@ -1274,7 +1274,121 @@ async fn oauth_cold_cache_under_100_concurrent_calls_fetches_one_token(_h: &Harn
     assert_eq!(server.tokens_issued(), 1, "single flight");
 }
 
+/// The fault matrix with the DEFAULT retry policy (0.5 s base, full jitter, 2 retries):
+/// asserts each outcome and prints `fault | client | outcome | attempts | elapsed` (see it
+/// with `cargo test --test wire fault_matrix -- --nocapture`).
+#[maybe_async]
+async fn fault_matrix_with_the_default_policy(h: &Harness) {
+    let client = h.client(|b| {
+        b.retry(signicat_dem::RetryPolicy::default())
+            .timeout(Duration::from_secs(1))
+    });
+    let (doc, coll) = upload_collection(h).await;
+    let doc_path = format!("/sign/documents/{doc}");
+    let mut rows = Vec::new();
+
+    h.server
+        .inject(Fault::status(Some("GET"), "/dem/.ping", 503).times(2));
+    let t = Instant::now();
+    let r = client.dem().ping().await;
+    assert!(r.is_ok());
+    let n = h
+        .server
+        .journal()
+        .iter()
+        .filter(|e| e.path == "/dem/.ping")
+        .count();
+    assert_eq!(n, 3);
+    rows.push((
+        "503, 503, 200 on GET /.ping",
+        "ok".to_string(),
+        n,
+        t.elapsed(),
+    ));
+
+    h.server
+        .inject(Fault::status(Some("GET"), "/dem/info", 429).retry_after(1));
+    let t = Instant::now();
+    let r = client.dem().get_collection_stats().await;
+    assert!(r.is_ok());
+    let took = t.elapsed();
+    assert!(took >= Duration::from_secs(1));
+    rows.push((
+        "429 + Retry-After: 1 on GET /info",
+        "ok".to_string(),
+        2,
+        took,
+    ));
+
+    h.server
+        .inject(Fault::close_after(Some("GET"), &doc_path, 8));
+    let t = Instant::now();
+    let r = client.sign().get_document(&doc).await;
+    assert_eq!(r.expect("retried"), PDF);
+    rows.push((
+        "body cut after 8 bytes on GET document",
+        "ok".to_string(),
+        2,
+        t.elapsed(),
+    ));
+
+    h.server
+        .inject(Fault::status(Some("POST"), "/sign/signing-sessions", 503).times(3));
+    let t = Instant::now();
+    let err = client
+        .sign()
+        .create_signing_session(&[session("once", &coll, &doc)])
+        .await
+        .expect_err("503");
+    let listed = client
+        .sign()
+        .list_signing_sessions(&ListSigningSessions::new())
+        .await;
+    assert_eq!(listed.expect("list").total, Some(0));
+    assert_eq!(err.attempts(), 1);
+    rows.push((
+        "503 on POST create (no client id)",
+        format!("HTTP {:?}, 0 created", err.status()),
+        1,
+        t.elapsed(),
+    ));
+
+    h.server
+        .inject(Fault::delay(Some("GET"), "/dem/.ping", 5_000).times(3));
+    let t = Instant::now();
+    let err = client.dem().ping().await.expect_err("stalled");
+    assert!(err.is_timeout());
+    assert_eq!(err.attempts(), 3);
+    rows.push((
+        "stalled 5 s, 1 s timeout, GET",
+        "is_timeout()".to_string(),
+        3,
+        t.elapsed(),
+    ));
+    h.server.clear_faults();
+
+    h.server.inject(
+        Fault::status(Some("GET"), "/dem/info", 502)
+            .times(5)
+            .non_json(),
+    );
+    let t = Instant::now();
+    let err = client.dem().get_collection_stats().await.expect_err("502");
+    assert_eq!((err.status(), err.attempts()), (Some(502), 3));
+    rows.push((
+        "502 non-JSON ×5 on GET /info",
+        "HTTP 502 after 3".to_string(),
+        3,
+        t.elapsed(),
+    ));
+
+    for (fault, outcome, attempts, took) in rows {
+        println!("FAULT-MATRIX | {fault} | {FLAVOUR} | {outcome} | {attempts} | {took:.2?}");
+    }
+}
+
 cases!(
+    fault_matrix_with_the_default_policy,
     upload_document_file_streams_from_disk,
     upload_document_reader_streams_once,
     get_cut_mid_body_is_retried,
