@@ -80,10 +80,10 @@ fn from_env_reads_token_or_client_credentials_and_names_what_is_missing() {
 
 /// Both flavours' `from_env`, as the environments they configured.
 fn from_env() -> Result<Vec<signicat_dem::Environment>, signicat_dem::Error> {
-    let mut out = Vec::new();
-    #[cfg(feature = "blocking")]
-    out.push(signicat_dem::Client::from_env()?.environment().clone());
-    #[cfg(feature = "async")]
-    out.push(signicat_dem::AsyncClient::from_env()?.environment().clone());
-    Ok(out)
+    Ok(vec![
+        #[cfg(feature = "blocking")]
+        signicat_dem::Client::from_env()?.environment().clone(),
+        #[cfg(feature = "async")]
+        signicat_dem::AsyncClient::from_env()?.environment().clone(),
+    ])
 }
