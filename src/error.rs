@@ -431,6 +431,9 @@ impl fmt::Display for ErrorKind {
                 let state = session.state().map_or("unknown", |s| s.as_str());
                 write!(f, "still {state} after waiting {after:?}")
             }
+            ErrorKind::Decode { path, message, .. } if path.is_empty() || path == "." => {
+                write!(f, "could not decode the response: {message}")
+            }
             ErrorKind::Decode { path, message, .. } => {
                 write!(f, "could not decode the response at `{path}`: {message}")
             }
@@ -446,6 +449,12 @@ impl fmt::Display for ErrorKind {
 
 /// Decodes JSON, reporting the serde path of the first mismatch.
 pub(crate) fn decode_json<R: serde::de::DeserializeOwned>(body: &[u8]) -> Result<R, Error> {
+    // Path tracking nearly doubles the cost of a decode (benches/load.rs, callgrind), so the
+    // body is decoded plainly first and decoded again with tracking only when that fails.
+    let plain = &mut serde_json::Deserializer::from_slice(body);
+    if let Ok(value) = R::deserialize(plain) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| Error::decode(e, body))
 }
