@@ -118,3 +118,36 @@ async fn async_spans_name_the_operation_and_hide_secrets() {
     assert_eq!(err.status(), Some(404));
     assert_clean(&capture.text(), "customer-4711-doc");
 }
+
+#[cfg(feature = "blocking")]
+#[test]
+fn oauth_secret_and_issued_tokens_never_reach_the_log() {
+    const SECRET: &str = "cs-TRACE-SECRET-51ab";
+    let server = MockServer::builder()
+        .client_credentials("client-7", SECRET)
+        .start_blocking();
+    let client = signicat_dem::Client::builder()
+        .client_credentials("client-7", SECRET)
+        .environment(Environment::local(&server.base_url()).expect("env"))
+        .build()
+        .expect("client");
+    let capture = Capture::default();
+    server.inject(Fault::status(Some("GET"), "/dem/.ping", 401));
+    tracing::subscriber::with_default(subscriber(&capture), || {
+        client.dem().ping().expect("refreshed after the 401");
+        let wrong = signicat_dem::Client::builder()
+            .client_credentials("client-7", "wrong-secret-77")
+            .environment(Environment::local(&server.base_url()).expect("env"))
+            .build()
+            .expect("client");
+        wrong.dem().ping().expect_err("invalid client");
+    });
+    let log = capture.text();
+    assert_eq!(server.tokens_issued(), 2);
+    let issued = server.issue_token(std::time::Duration::from_secs(60));
+    let prefix = issued.get(..8).unwrap_or(&issued);
+    for needle in [SECRET, "wrong-secret-77", prefix] {
+        assert!(!log.contains(needle), "{needle} in the log:\n{log}");
+    }
+    assert!(log.contains("operation=\"ping\""), "{log}");
+}
