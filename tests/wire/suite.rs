@@ -1387,7 +1387,58 @@ async fn fault_matrix_with_the_default_policy(h: &Harness) {
     }
 }
 
+#[maybe_async]
+async fn wait_for_signing_session_until_final_or_deadline(h: &Harness) {
+    let wait = signicat_dem::WaitOptions::new()
+        .timeout(Duration::from_millis(400))
+        .initial_interval(Duration::from_millis(50))
+        .max_interval(Duration::from_millis(100));
+    let pending = new_session(h, "Pending").await;
+    let id = pending.id.clone().expect("id");
+    h.server.clear_journal();
+    let start = Instant::now();
+    let err = h
+        .client
+        .sign()
+        .wait_for_signing_session(&id, wait)
+        .await
+        .expect_err("deadline");
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(start.elapsed() >= Duration::from_millis(400));
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        err.last_session().and_then(|s| s.state()),
+        Some(&SessionState::Ready)
+    );
+    let polls = h.server.journal().len();
+    assert!(
+        (3..=10).contains(&polls),
+        "polled with backoff, {polls} times"
+    );
+
+    h.server.sign_session(&id).expect("sign");
+    let signed = h
+        .client
+        .sign()
+        .wait_for_signing_session(&id, wait)
+        .await
+        .expect("final");
+    assert_eq!(signed.state(), Some(&SessionState::Signed));
+
+    let rejected = new_session(h, "Rejected").await.id.expect("id");
+    h.server.reject_session(&rejected).expect("reject");
+    let done = h
+        .client
+        .sign()
+        .wait_for_signing_session(&rejected, wait)
+        .await
+        .expect("final");
+    assert_eq!(done.state(), Some(&SessionState::Rejected));
+    assert!(done.is_final());
+}
+
 cases!(
+    wait_for_signing_session_until_final_or_deadline,
     fault_matrix_with_the_default_policy,
     upload_document_file_streams_from_disk,
     upload_document_reader_streams_once,
