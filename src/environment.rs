@@ -195,10 +195,30 @@ mod tests {
         ] {
             assert!(Environment::custom(bad, "https://y").is_err(), "{bad:?}");
         }
-        assert!(Environment::local("http://[::1]:8080").unwrap().insecure_url().is_none());
-        assert!(Environment::local("http://localhost:8080").unwrap().insecure_url().is_none());
-        assert!(Environment::local("http://127.0.0.2").unwrap().insecure_url().is_none());
-        assert!(Environment::local("http://10.0.0.1").unwrap().insecure_url().is_some());
+        assert!(
+            Environment::local("http://[::1]:8080")
+                .unwrap()
+                .insecure_url()
+                .is_none()
+        );
+        assert!(
+            Environment::local("http://localhost:8080")
+                .unwrap()
+                .insecure_url()
+                .is_none()
+        );
+        assert!(
+            Environment::local("http://127.0.0.2")
+                .unwrap()
+                .insecure_url()
+                .is_none()
+        );
+        assert!(
+            Environment::local("http://10.0.0.1")
+                .unwrap()
+                .insecure_url()
+                .is_some()
+        );
     }
 
     #[test]

@@ -175,8 +175,14 @@ impl Emulator {
             .expect("collection");
         let session = SigningSession::new(
             "Employment contract",
-            vec![SessionDocument::sign(coll.id.expect("collection id"), doc_id)],
-            vec![SigningSetup::new(SigningFlow::AuthenticationBased, ["nbid"])],
+            vec![SessionDocument::sign(
+                coll.id.expect("collection id"),
+                doc_id,
+            )],
+            vec![SigningSetup::new(
+                SigningFlow::AuthenticationBased,
+                ["nbid"],
+            )],
         )
         .with_external_reference("order-42")
         .with_sender_display_name("ACME HR")
@@ -212,6 +218,22 @@ impl Drop for Emulator {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A plain reqwest client, configured like the SDK's (rustls with ring, which the
+/// `rustls-no-provider` build needs even for plain HTTP; redirects off).
+pub fn reqwest_client() -> reqwest::Client {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client")
 }
 
 /// A `/proc/{pid}/status` field in KiB (`VmHWM`, `VmRSS`).

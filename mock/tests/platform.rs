@@ -613,7 +613,7 @@ fn start_blocking_from_plain_test() {
 #[tokio::test]
 async fn start_blocking_inside_a_runtime() {
     let server = MockServer::start_blocking();
-    let http = reqwest::Client::new();
+    let http = common::http_client();
     let a = http
         .get(format!("{}/dem/.ping", server.base_url()))
         .bearer_auth(server.token())

@@ -200,8 +200,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Time limit for one attempt, from connecting to the end of the response
-    /// (default 60 s). Streaming downloads longer than this need a larger value.
+    /// Time limit for one attempt (default 60 s). The async client bounds the whole
+    /// attempt, from connecting to the end of the body; the blocking client bounds each phase
+    /// (sending the request, sending the body, waiting for the answer, reading the body) and
+    /// every single read or write, so a stalled server fails after this limit in both.
+    /// Streaming a download that takes longer than this needs a larger value.
     ///
     #[doc = builder_example!()]
     pub fn timeout(mut self, timeout: Duration) -> Self {

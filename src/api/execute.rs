@@ -12,21 +12,44 @@ use crate::request::{Body, HttpRequest, Method, RequestSpec, append_query};
 use crate::retry::parse_retry_after;
 use crate::trace::OperationSpan;
 
+/// What one successful exchange hands back: the response with its body unread, or (when a
+/// read limit was given) just the body, read within the same attempt, and how many attempts
+/// it took.
+enum Exchanged {
+    Response(HttpResponse),
+    Body { bytes: Vec<u8>, attempts: u32 },
+}
+
 impl<T: Transport> Client<T> {
     /// Sends `spec` until it succeeds or the retry policy gives up; returns the 2xx
     /// response with its body unread (for streaming).
     #[maybe_async]
     pub(crate) async fn execute(&self, spec: &RequestSpec) -> Result<HttpResponse, Error> {
-        let (resp, _) = self.exchange(spec, None).await?;
-        Ok(resp)
+        Ok(match self.exchange(spec, None).await? {
+            Exchanged::Response(resp) => resp,
+            // Not produced without a read limit; if it were, the bytes are the body.
+            Exchanged::Body { bytes, .. } => HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: super::ResponseBody::from_bytes(bytes),
+            },
+        })
     }
 
     /// Sends `spec` and reads the body (at most `limit` bytes) within the same attempt, so a
-    /// connection cut mid-body is retried like any other transient failure.
+    /// connection cut mid-body is retried like any other transient failure. Returns the body
+    /// and the number of attempts made.
     #[maybe_async]
-    pub(crate) async fn buffered(&self, spec: &RequestSpec, limit: u64) -> Result<Vec<u8>, Error> {
-        let (_, body) = self.exchange(spec, Some(limit)).await?;
-        Ok(body.unwrap_or_default())
+    pub(crate) async fn buffered(
+        &self,
+        spec: &RequestSpec,
+        limit: u64,
+    ) -> Result<(Vec<u8>, u32), Error> {
+        match self.exchange(spec, Some(limit)).await? {
+            Exchanged::Body { bytes, attempts } => Ok((bytes, attempts)),
+            // Not produced with a read limit; if it were, read the body now.
+            Exchanged::Response(resp) => Ok((resp.body.read_limited(limit).await?, 1)),
+        }
     }
 
     /// The retry loop shared by every operation.
@@ -35,7 +58,7 @@ impl<T: Transport> Client<T> {
         &self,
         spec: &RequestSpec,
         read_limit: Option<u64>,
-    ) -> Result<(HttpResponse, Option<Vec<u8>>), Error> {
+    ) -> Result<Exchanged, Error> {
         let settings = &self.inner.settings;
         let policy = match self.options.max_retries {
             Some(n) => settings.retry.clone().max_retries(n),
@@ -60,24 +83,14 @@ impl<T: Transport> Client<T> {
                 Ok(resp) if (200..300).contains(&resp.status) => match read_limit {
                     None => {
                         span.attempt(attempts, Some(resp.status), None);
-                        return Ok((resp, None));
+                        return Ok(Exchanged::Response(resp));
                     }
                     Some(limit) => {
-                        let HttpResponse {
-                            status,
-                            headers,
-                            body,
-                        } = resp;
-                        match body.read_limited(limit).await {
+                        let status = resp.status;
+                        match resp.body.read_limited(limit).await {
                             Ok(bytes) => {
                                 span.attempt(attempts, Some(status), None);
-                                let empty = super::ResponseBody::from_bytes(Vec::new());
-                                let resp = HttpResponse {
-                                    status,
-                                    headers,
-                                    body: empty,
-                                };
-                                return Ok((resp, Some(bytes)));
+                                return Ok(Exchanged::Body { bytes, attempts });
                             }
                             Err(err) => err,
                         }
@@ -132,16 +145,16 @@ impl<T: Transport> Client<T> {
     /// Sends `spec` and decodes a JSON body into `R`.
     #[maybe_async]
     pub(crate) async fn json<R: DeserializeOwned>(&self, spec: RequestSpec) -> Result<R, Error> {
-        let body = self
+        let (body, attempts) = self
             .buffered(&spec, self.inner.settings.max_json_bytes)
             .await?;
-        decode(&body).map_err(|e| e.with_operation(spec.operation))
+        decode(&body).map_err(|e| e.with_operation(spec.operation).with_attempts(attempts))
     }
 
     /// Sends `spec` and returns a text body.
     #[maybe_async]
     pub(crate) async fn text(&self, spec: RequestSpec) -> Result<String, Error> {
-        let body = self
+        let (body, _) = self
             .buffered(&spec, self.inner.settings.max_json_bytes)
             .await?;
         Ok(String::from_utf8_lossy(&body).into_owned())
@@ -150,8 +163,10 @@ impl<T: Transport> Client<T> {
     /// Sends `spec` and returns a binary body.
     #[maybe_async]
     pub(crate) async fn bytes(&self, spec: RequestSpec) -> Result<Vec<u8>, Error> {
-        self.buffered(&spec, self.inner.settings.max_download_bytes)
-            .await
+        let (body, _) = self
+            .buffered(&spec, self.inner.settings.max_download_bytes)
+            .await?;
+        Ok(body)
     }
 
     /// Sends `spec` and discards the (empty) body.

@@ -811,6 +811,7 @@ async fn malformed_json_success_body_is_a_decode_error(h: &Harness) {
         .expect_err("decode");
     assert!(matches!(err.kind(), ErrorKind::Decode { .. }), "{err:?}");
     assert_eq!(err.operation(), Some("get_collection_stats"));
+    assert_eq!(err.attempts(), 1, "the request was sent once");
     assert_eq!(err.status(), None);
 }
 

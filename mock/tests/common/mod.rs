@@ -19,9 +19,17 @@ pub fn wrap(server: MockServer) -> T {
     let base = server.base_url();
     T {
         server,
-        http: Client::new(),
+        http: http_client(),
         base,
     }
+}
+
+/// A plain HTTP client. In a workspace build the SDK's `async` feature unifies reqwest's
+/// `rustls-no-provider` into this dev-dependency, and reqwest then needs a process-wide
+/// crypto provider even for plain http; installing ring (idempotent) covers both builds.
+pub fn http_client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::new()
 }
 
 /// A decoded answer.
