@@ -95,6 +95,7 @@ pub use retry::RetryPolicy;
 // below defines its own `flavour!` (macro_rules resolves it where the example is used).
 
 /// A doc example for one call.
+#[cfg(any(feature = "blocking", feature = "async"))]
 macro_rules! example {
     ($setup:expr, $call:expr) => {
         concat!(
@@ -116,6 +117,7 @@ macro_rules! example {
 }
 
 /// A doc example for a paginated listing.
+#[cfg(any(feature = "blocking", feature = "async"))]
 macro_rules! pages_example {
     ($call:expr) => {
         concat!(
@@ -139,6 +141,7 @@ macro_rules! pages_example {
 }
 
 /// A doc example showing every builder setting.
+#[cfg(any(feature = "blocking", feature = "async"))]
 macro_rules! builder_example {
     () => {
         concat!(
@@ -168,6 +171,7 @@ macro_rules! builder_example {
 }
 
 /// A doc example for `from_env`.
+#[cfg(any(feature = "blocking", feature = "async"))]
 macro_rules! from_env_example {
     () => {
         concat!(

@@ -86,24 +86,7 @@ impl Transport for ReqwestTransport {
             .await
             .map_err(|e| map_error(e, Some(limit)))?;
         let status = response.status().as_u16();
-        // The SDK reads headers only from error answers (`Retry-After`); the length of a
-        // success travels in `ResponseBody`. Copying every header of every success into owned
-        // strings cost ~2,000 instructions a call (benches/load.rs, callgrind), and this
-        // transport is only ever driven by the SDK (it has no public constructor).
-        let headers = if (200..300).contains(&status) {
-            Vec::new()
-        } else {
-            response
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect()
-        };
+        let headers = super::error_headers(status, response.headers());
         let content_length = response.content_length();
         let stream = response
             .bytes_stream()
@@ -216,11 +199,7 @@ impl ResponseBody {
     /// # }
     /// ```
     pub async fn read_limited(mut self, limit: u64) -> Result<Vec<u8>, Error> {
-        if self.content_length.is_some_and(|n| n > limit) {
-            return Err(Error::new(ErrorKind::BodyTooLarge { limit }));
-        }
-        let capacity = self.content_length.unwrap_or(0).min(limit).min(1 << 20);
-        let mut buf = Vec::with_capacity(capacity as usize);
+        let mut buf = super::body_buffer(self.content_length, limit)?;
         while let Some(chunk) = self.stream.next().await {
             let chunk = chunk?;
             if (buf.len() + chunk.len()) as u64 > limit {

@@ -106,24 +106,7 @@ impl Transport for UreqTransport {
             }
         };
         let status = response.status().as_u16();
-        // The SDK reads headers only from error answers (`Retry-After`); the length of a
-        // success travels in `ResponseBody`. Copying every header of every success into owned
-        // strings cost ~2,000 instructions a call (benches/load.rs, callgrind), and this
-        // transport is only ever driven by the SDK (it has no public constructor).
-        let headers = if (200..300).contains(&status) {
-            Vec::new()
-        } else {
-            response
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect()
-        };
+        let headers = super::error_headers(status, response.headers());
         let content_length = response
             .headers()
             .get("content-length")
@@ -271,11 +254,7 @@ impl ResponseBody {
     /// assert!(body.read_limited(10).is_err());
     /// ```
     pub fn read_limited(self, limit: u64) -> Result<Vec<u8>, Error> {
-        if self.content_length.is_some_and(|n| n > limit) {
-            return Err(Error::new(ErrorKind::BodyTooLarge { limit }));
-        }
-        let capacity = self.content_length.unwrap_or(0).min(limit).min(1 << 20);
-        let mut buf = Vec::with_capacity(capacity as usize);
+        let mut buf = super::body_buffer(self.content_length, limit)?;
         self.reader
             .take(limit.saturating_add(1))
             .read_to_end(&mut buf)
