@@ -295,3 +295,8 @@ pub use blocking::Client;
 #[cfg(feature = "async")]
 #[doc(inline)]
 pub use nonblocking::Client as AsyncClient;
+
+/// The README's code blocks, compiled as doctests so the README cannot drift from the API.
+#[cfg(all(doctest, feature = "blocking", feature = "async"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
