@@ -233,8 +233,7 @@ impl Errors {
             Value::Object(m) => Some(m),
             other => {
                 let n = if name.is_empty() { "body" } else { name };
-                self.push(n, format!("must be an object, got {}", type_name(other)));
-                None
+                self.wrong_type(n.to_owned(), "an object", other)
             }
         }
     }
@@ -249,20 +248,10 @@ impl Errors {
         required: bool,
         nullable: bool,
     ) -> Option<String> {
-        let name = join(prefix, key);
-        match obj.get(key) {
-            None => {
-                if required {
-                    self.push(name, "is required");
-                }
-                None
-            }
-            Some(Value::Null) if nullable && !required => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                self.push(name, format!("must be a string, got {}", type_name(other)));
-                None
-            }
+        let (name, v) = self.field(obj, prefix, key, required, nullable && !required)?;
+        match v {
+            Value::String(s) => Some(s.clone()),
+            other => self.wrong_type(name, "a string", other),
         }
     }
 
@@ -325,26 +314,14 @@ impl Errors {
         required: bool,
         non_empty: bool,
     ) -> Option<&'a Vec<Value>> {
-        let name = join(prefix, key);
-        match obj.get(key) {
-            None => {
-                if required {
-                    self.push(name, "is required");
-                }
+        let (name, v) = self.field(obj, prefix, key, required, !required)?;
+        match v {
+            Value::Array(a) if non_empty && a.is_empty() => {
+                self.push(name, "must not be empty");
                 None
             }
-            Some(Value::Null) if !required => None,
-            Some(Value::Array(a)) => {
-                if non_empty && a.is_empty() {
-                    self.push(name, "must not be empty");
-                    return None;
-                }
-                Some(a)
-            }
-            Some(other) => {
-                self.push(name, format!("must be an array, got {}", type_name(other)));
-                None
-            }
+            Value::Array(a) => Some(a),
+            other => self.wrong_type(name, "an array", other),
         }
     }
 
@@ -385,20 +362,10 @@ impl Errors {
         key: &str,
         required: bool,
     ) -> Option<&'a Map<String, Value>> {
-        let name = join(prefix, key);
-        match obj.get(key) {
-            None => {
-                if required {
-                    self.push(name, "is required");
-                }
-                None
-            }
-            Some(Value::Null) if !required => None,
-            Some(Value::Object(m)) => Some(m),
-            Some(other) => {
-                self.push(name, format!("must be an object, got {}", type_name(other)));
-                None
-            }
+        let (name, v) = self.field(obj, prefix, key, required, !required)?;
+        match v {
+            Value::Object(m) => Some(m),
+            other => self.wrong_type(name, "an object", other),
         }
     }
 
@@ -410,19 +377,10 @@ impl Errors {
         key: &str,
         required: bool,
     ) -> Option<bool> {
-        let name = join(prefix, key);
-        match obj.get(key) {
-            None => {
-                if required {
-                    self.push(name, "is required");
-                }
-                None
-            }
-            Some(Value::Bool(b)) => Some(*b),
-            Some(other) => {
-                self.push(name, format!("must be a boolean, got {}", type_name(other)));
-                None
-            }
+        let (name, v) = self.field(obj, prefix, key, required, false)?;
+        match v {
+            Value::Bool(b) => Some(*b),
+            other => self.wrong_type(name, "a boolean", other),
         }
     }
 
@@ -435,15 +393,9 @@ impl Errors {
         required: bool,
         min: i64,
     ) -> Option<i64> {
-        let name = join(prefix, key);
-        match obj.get(key) {
-            None => {
-                if required {
-                    self.push(name, "is required");
-                }
-                None
-            }
-            Some(Value::Number(n)) => match n.as_i64() {
+        let (name, v) = self.field(obj, prefix, key, required, false)?;
+        match v {
+            Value::Number(n) => match n.as_i64() {
                 Some(i) if i >= min => Some(i),
                 Some(_) => {
                     self.push(name, format!("must be an integer >= {min}"));
@@ -454,13 +406,36 @@ impl Errors {
                     None
                 }
             },
-            Some(other) => {
-                self.push(
-                    name,
-                    format!("must be an integer, got {}", type_name(other)),
-                );
+            other => self.wrong_type(name, "an integer", other),
+        }
+    }
+
+    /// Looks up `key`: records "is required" when it is absent and required, and treats
+    /// `null` as absent when `null_is_absent`. Returns the field's name and its value.
+    fn field<'a>(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        prefix: &str,
+        key: &str,
+        required: bool,
+        null_is_absent: bool,
+    ) -> Option<(String, &'a Value)> {
+        let name = join(prefix, key);
+        match obj.get(key) {
+            None => {
+                if required {
+                    self.push(name, "is required");
+                }
                 None
             }
+            Some(Value::Null) if null_is_absent => None,
+            Some(v) => Some((name, v)),
         }
+    }
+
+    /// Records that a field has the wrong JSON type.
+    fn wrong_type<T>(&mut self, name: String, expected: &str, got: &Value) -> Option<T> {
+        self.push(name, format!("must be {expected}, got {}", type_name(got)));
+        None
     }
 }
